@@ -1,0 +1,177 @@
+//! The one list shape (`{"data": [...], "meta": {...}}` plus an RFC 8288 `Link` header), opaque
+//! keyset cursors, and CSV output for every list.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::{ApiError, ApiResult};
+use crate::store::{Page, PageRequest};
+
+/// A page of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListResponse<T> {
+    /// The items of this page.
+    pub data: Vec<T>,
+    pub meta: ListMeta,
+}
+
+/// Where this page sits in the list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListMeta {
+    /// How many items match the filters, over all pages.
+    #[schema(example = 104)]
+    pub total: i64,
+    /// The page size used.
+    #[schema(example = 100)]
+    pub limit: i64,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    #[schema(example = "eyJzIjoiaWQiLCJrIjoxMDB9")]
+    pub next_cursor: Option<String>,
+}
+
+/// The representations a list comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+impl Format {
+    /// `?format=` wins; otherwise `Accept: text/csv` asks for CSV; JSON by default.
+    pub fn negotiate(req: &HttpRequest, format: Option<&str>) -> ApiResult<Self> {
+        match format.map(|f| f.trim().to_ascii_lowercase()) {
+            Some(f) if f == "json" => Ok(Self::Json),
+            Some(f) if f == "csv" => Ok(Self::Csv),
+            Some(f) => Err(ApiError::invalid("format", format!("`format` must be `json` or `csv`, got `{f}`"))),
+            None => {
+                let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+                let wants_csv = accept
+                    .split(',')
+                    .any(|range| range.split(';').next().map(str::trim) == Some("text/csv"));
+                Ok(if wants_csv { Self::Csv } else { Self::Json })
+            }
+        }
+    }
+}
+
+/// The cursor's content: the sort it belongs to and the last key seen.
+#[derive(Serialize, Deserialize)]
+struct Cursor<K> {
+    s: String,
+    k: K,
+}
+
+/// Decodes `cursor` into a page request for `sort`.
+pub fn page_request<K: DeserializeOwned>(limit: i64, cursor: Option<&str>, sort: &str) -> ApiResult<PageRequest<K>> {
+    let after = match cursor {
+        None => None,
+        Some(raw) => {
+            let invalid = || ApiError::invalid("cursor", "`cursor` is not a cursor this API issued: pass `meta.next_cursor` unchanged");
+            let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid())?;
+            let cursor: Cursor<K> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
+            if cursor.s != sort {
+                return Err(ApiError::invalid(
+                    "cursor",
+                    format!("`cursor` belongs to sort `{}`, not `{sort}`: keep the same sort across pages", cursor.s),
+                ));
+            }
+            Some(cursor.k)
+        }
+    };
+    Ok(PageRequest { limit, after })
+}
+
+fn encode_cursor<K: Serialize>(sort: &str, key: &K) -> String {
+    let json = serde_json::to_vec(&Cursor { s: sort.to_owned(), k: key }).expect("cursor keys serialize");
+    URL_SAFE_NO_PAD.encode(json)
+}
+
+/// Renders a page as JSON or CSV, with the `Link` header to the next page.
+pub fn respond<T, V, K>(
+    req: &HttpRequest,
+    format: Format,
+    file_stem: &str,
+    sort: &str,
+    limit: i64,
+    page: Page<T, K>,
+    view: impl Fn(T) -> V,
+) -> HttpResponse
+where
+    V: Serialize + Default,
+    K: Serialize,
+{
+    let next_cursor = page.next.as_ref().map(|k| encode_cursor(sort, k));
+    let data: Vec<V> = page.rows.into_iter().map(view).collect();
+    let mut response = match format {
+        Format::Json => HttpResponse::Ok().content_type("application/json").body(
+            serde_json::to_vec(&ListResponse {
+                data,
+                meta: ListMeta { total: page.total, limit, next_cursor: next_cursor.clone() },
+            })
+            .expect("views serialize"),
+        ),
+        Format::Csv => csv_response(&data, file_stem),
+    };
+    if let Some(cursor) = next_cursor {
+        if let Ok(value) = header::HeaderValue::from_str(&format!("<{}>; rel=\"next\"", next_link(req, &cursor))) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    response
+}
+
+/// The request's own path and query with `cursor` replaced.
+fn next_link(req: &HttpRequest, cursor: &str) -> String {
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "cursor");
+    pairs.push(("cursor".into(), cursor.into()));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    format!("{}?{query}", req.path())
+}
+
+/// CSV with a header row, UTF-8 with a byte-order mark so spreadsheet programs keep the
+/// Vietnamese text intact. Columns come from the view's fields, in order, even for an empty
+/// list; arrays are joined with `;`.
+pub fn csv_response<V: Serialize + Default>(rows: &[V], file_stem: &str) -> HttpResponse {
+    let columns: Vec<String> = match serde_json::to_value(V::default()) {
+        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    };
+    let mut out = Vec::with_capacity(64 + rows.len() * 128);
+    out.extend_from_slice("\u{feff}".as_bytes());
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer.write_record(&columns).expect("writing to memory");
+        for row in rows {
+            let value = serde_json::to_value(row).expect("views serialize");
+            let record = columns.iter().map(|c| cell(value.get(c)));
+            writer.write_record(record).expect("writing to memory");
+        }
+        writer.flush().expect("writing to memory");
+    }
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8; header=present")
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_stem}.csv\"")))
+        .body(out)
+}
+
+fn cell(value: Option<&serde_json::Value>) -> String {
+    use serde_json::Value;
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items.iter().map(|v| cell(Some(v))).collect::<Vec<_>>().join(";"),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// A single resource as JSON.
+pub fn json<V: Serialize>(view: &V) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(serde_json::to_vec(view).expect("views serialize"))
+}

@@ -1,0 +1,50 @@
+//! The HTTP layer: one module per resource (query parameters, response views, handlers and a
+//! `configure`), plus what they share: parameter parsing, the list shape, CSV and health.
+
+pub mod awards;
+pub mod health;
+pub mod indicators;
+pub mod listing;
+pub mod meta;
+pub mod observations;
+pub mod params;
+pub mod periods;
+pub mod provinces;
+pub mod sources;
+pub mod targets;
+
+use actix_web::web;
+use utoipa_actix_web::{scope, service_config::ServiceConfig};
+
+use crate::db::{DbConnection, Pool};
+use crate::error::ApiResult;
+
+/// Every route chiso serves that belongs in the OpenAPI document.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.configure(health::configure).service(
+        scope::scope("/api/v1")
+            .configure(meta::configure)
+            .configure(provinces::configure)
+            .configure(periods::configure)
+            .configure(indicators::configure)
+            .configure(observations::configure)
+            .configure(targets::configure)
+            .configure(awards::configure)
+            .configure(sources::configure),
+    );
+}
+
+/// Runs storage work on the blocking thread pool with a pooled connection, so the async
+/// workers never wait on the database and no connection is held across an `.await`.
+pub async fn with_conn<T, F>(pool: &web::Data<Pool>, work: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+{
+    let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}

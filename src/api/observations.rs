@@ -1,0 +1,177 @@
+//! `/observations`: each figure, with the sentence it came from.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::listing::{self, Format, ListResponse};
+use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
+use crate::db::Pool;
+use crate::domain::vocab;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::observations::{self as store, Observation, ObservationFilter, ObservationKey, ObservationSort};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_observations).service(get_observation);
+}
+
+/// An indicator's value for a province and a period.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ObservationView {
+    #[schema(example = 1)]
+    pub id: i32,
+    #[schema(example = "bac-giang")]
+    pub province_id: String,
+    #[schema(example = "phone_subscribers")]
+    pub indicator_code: String,
+    #[schema(example = "2022")]
+    pub period_id: String,
+    #[schema(example = 1850000.0)]
+    pub value: f64,
+    #[schema(example = "subscribers")]
+    pub unit: String,
+    /// `final`, `estimated` ("ước đạt") or `provisional`.
+    #[schema(example = "estimated")]
+    pub status: String,
+    /// `over` ("trên", "hơn"), `about` ("khoảng") or `nearly` ("gần").
+    pub qualifier: Option<String>,
+    /// For ranks: out of how many (10/63 has `rank_of` 63).
+    pub rank_of: Option<i32>,
+    /// For counts printed as a fraction (19/29 targets met): the denominator.
+    pub denominator: Option<i32>,
+    /// The figure as printed.
+    #[schema(example = "1,85 triệu")]
+    pub value_text: Option<String>,
+    #[schema(example = "bac-giang-tt-tt-2022-tong-ket")]
+    pub source_id: Option<String>,
+    /// The verbatim sentence fragment the figure came from.
+    #[schema(example = "Toàn tỉnh Bắc Giang hiện có tổng thuê bao điện thoại ước đạt 1,85 triệu, bằng 102,8% so với cùng kỳ")]
+    pub quote: Option<String>,
+}
+
+impl From<Observation> for ObservationView {
+    fn from(o: Observation) -> Self {
+        ObservationView {
+            id: o.id,
+            province_id: o.province_id,
+            indicator_code: o.indicator_code,
+            period_id: o.period_id,
+            value: o.value,
+            unit: o.unit,
+            status: o.status,
+            qualifier: o.qualifier,
+            rank_of: o.rank_of,
+            denominator: o.denominator,
+            value_text: o.value_text,
+            source_id: o.source_id,
+            quote: o.quote,
+        }
+    }
+}
+
+/// Filters, order and page of the observation list. Every list filter takes comma-separated values.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ObservationListQuery {
+    /// Provinces by slug, GSO code or ISO code. A GSO code used in both eras means today's unit. Unknown: 400.
+    #[param(example = "bac-giang")]
+    pub province: Option<String>,
+    /// Indicator codes. Unknown: 400.
+    #[param(example = "phone_subscribers,internet_subscribers")]
+    pub indicator: Option<String>,
+    /// Period ids (`2023`, `2022-H1`, `2023-11M`...). Malformed: 400; valid but without data: empty list.
+    #[param(example = "2022")]
+    pub period: Option<String>,
+    /// Only periods starting on or after the start of this period.
+    #[param(example = "2021")]
+    pub from: Option<String>,
+    /// Only periods ending on or before the end of this period.
+    #[param(example = "2023")]
+    pub to: Option<String>,
+    /// Indicator categories. Unknown: 400.
+    #[param(example = "telecom")]
+    pub category: Option<String>,
+    /// `final`, `estimated`, `provisional`. Unknown: 400.
+    #[param(example = "estimated")]
+    pub status: Option<String>,
+    /// Source ids.
+    pub source: Option<String>,
+    /// `id` (default), `value`, `-value`, `period`, `-period`.
+    #[param(example = "-value")]
+    pub sort: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
+    pub limit: Option<String>,
+    /// `meta.next_cursor` of the previous page (with the same `sort`).
+    pub cursor: Option<String>,
+    /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
+    pub format: Option<String>,
+}
+
+/// List observations.
+#[utoipa::path(
+    tag = "observations",
+    params(ObservationListQuery),
+    responses(
+        (status = 200, description = "A page of observations", content(
+            (ListResponse<ObservationView> = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "A parameter is invalid or names an unknown province or indicator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/observations")]
+async fn list_observations(
+    req: HttpRequest,
+    query: web::Query<ObservationListQuery>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let format = Format::negotiate(&req, query.format.as_deref())?;
+    let limit = params::limit(query.limit.as_deref())?;
+    let sort_name = query.sort.as_deref().unwrap_or("id");
+    let sort = ObservationSort::parse(sort_name).ok_or_else(|| {
+        ApiError::invalid("sort", format!("`sort` must be one of {}, got `{sort_name}`", ObservationSort::NAMES.join(", ")))
+    })?;
+    let page_request = listing::page_request::<ObservationKey>(limit, query.cursor.as_deref(), sort.name())?;
+    let mut filter = ObservationFilter {
+        province_ids: Vec::new(),
+        indicator_codes: params::list(query.indicator.as_deref()),
+        period_ids: params::periods("period", query.period.as_deref())?,
+        starts_from: params::from_period(query.from.as_deref())?,
+        ends_by: params::to_period(query.to.as_deref())?,
+        categories: params::one_of_each("category", query.category.as_deref(), vocab::CATEGORIES)?,
+        statuses: params::one_of_each("status", query.status.as_deref(), vocab::OBSERVATION_STATUSES)?,
+        source_ids: params::list(query.source.as_deref()),
+    };
+    let province_refs = params::list(query.province.as_deref());
+    let page = with_conn(&pool, move |conn| {
+        filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
+        check_codes(conn, "indicator", &filter.indicator_codes)?;
+        Ok(store::list(conn, &filter, sort, &page_request)?)
+    })
+    .await?;
+    Ok(listing::respond(&req, format, "observations", sort.name(), limit, page, ObservationView::from))
+}
+
+/// Get one observation.
+#[utoipa::path(
+    tag = "observations",
+    params(("id" = i32, Path, example = 1)),
+    responses(
+        (status = 200, description = "The observation", body = ObservationView),
+        (status = 400, description = "The id is not an integer", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such observation", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/observations/{id}")]
+async fn get_observation(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+    let id = params::id("observation", &path.into_inner())?;
+    let observation = with_conn(&pool, move |conn| {
+        store::find(conn, id)?.ok_or_else(|| ApiError::not_found("observation", id.to_string()))
+    })
+    .await?;
+    Ok(listing::json(&ObservationView::from(observation)))
+}

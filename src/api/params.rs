@@ -1,0 +1,103 @@
+//! Parsing query parameters by name, so every refusal says which parameter was wrong.
+//! Query structs hold raw strings (and reject unknown names); these helpers give them types.
+
+use chrono::NaiveDate;
+
+use crate::domain::PeriodId;
+use crate::error::{ApiError, ApiResult};
+
+pub const DEFAULT_LIMIT: i64 = 100;
+pub const MAX_LIMIT: i64 = 1000;
+
+/// `limit`: 1..=1000, default 100.
+pub fn limit(raw: Option<&str>) -> ApiResult<i64> {
+    match raw {
+        None => Ok(DEFAULT_LIMIT),
+        Some(s) => match s.trim().parse::<i64>() {
+            Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+            _ => Err(ApiError::invalid("limit", format!("`limit` must be an integer from 1 to {MAX_LIMIT}, got `{s}`"))),
+        },
+    }
+}
+
+/// A comma-separated list; empty items are ignored.
+pub fn list(raw: Option<&str>) -> Vec<String> {
+    raw.map(|s| s.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
+/// A comma-separated list whose every item must be one of `allowed`.
+pub fn one_of_each(name: &str, raw: Option<&str>, allowed: &[&str]) -> ApiResult<Vec<String>> {
+    let values = list(raw);
+    for value in &values {
+        if !allowed.contains(&value.as_str()) {
+            return Err(ApiError::invalid(
+                name,
+                format!("`{name}` value `{value}` is not one of: {}", allowed.join(", ")),
+            ));
+        }
+    }
+    Ok(values)
+}
+
+/// A comma-separated list of period ids, canonicalised (`2023-6M` is `2023-H1`).
+pub fn periods(name: &str, raw: Option<&str>) -> ApiResult<Vec<String>> {
+    list(raw)
+        .iter()
+        .map(|s| period(name, s).map(|p| p.to_string()))
+        .collect()
+}
+
+pub fn period(name: &str, raw: &str) -> ApiResult<PeriodId> {
+    raw.parse::<PeriodId>().map_err(|e| ApiError::invalid(name, format!("`{name}`: {e}")))
+}
+
+/// `from`: periods starting on or after the start of this period.
+pub fn from_period(raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
+    raw.map(|s| period("from", s).map(|p| p.start_date())).transpose()
+}
+
+/// `to`: periods ending on or before the end of this period.
+pub fn to_period(raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
+    raw.map(|s| period("to", s).map(|p| p.end_date())).transpose()
+}
+
+pub fn date(name: &str, raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
+    raw.map(|s| {
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| ApiError::invalid(name, format!("`{name}` must be a date YYYY-MM-DD, got `{s}`")))
+    })
+    .transpose()
+}
+
+/// A non-empty free-text search, folded for diacritic-insensitive matching.
+pub fn search(raw: Option<&str>) -> Option<String> {
+    raw.map(crate::domain::text::fold).filter(|q| !q.is_empty())
+}
+
+/// An integer id in a path.
+pub fn id(resource: &'static str, raw: &str) -> ApiResult<i32> {
+    raw.parse::<i32>()
+        .map_err(|_| ApiError::invalid("id", format!("{resource} ids are integers, got `{raw}`")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_limits() {
+        assert_eq!(limit(None).unwrap(), 100);
+        assert_eq!(limit(Some("5")).unwrap(), 5);
+        for bad in ["0", "1001", "abc", "-1", ""] {
+            assert!(limit(Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn splits_lists_and_checks_vocabularies() {
+        assert_eq!(list(Some("a, b,,c")), vec!["a", "b", "c"]);
+        assert!(one_of_each("status", Some("final,nope"), &["final"]).is_err());
+        assert_eq!(periods("period", Some("2023-6M")).unwrap(), vec!["2023-H1"]);
+    }
+}

@@ -1,0 +1,123 @@
+//! `/periods`: years, halves, quarters, months and year-to-date spans.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::listing::{self, Format, ListResponse};
+use super::{params, with_conn};
+use crate::db::Pool;
+use crate::domain::PeriodKind;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::periods::{self as store, Period, PeriodFilter, PeriodKey};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_periods).service(get_period);
+}
+
+/// A reporting period.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct PeriodView {
+    /// `2023`, `2022-H1`, `2023-Q3`, `2023-07`, or `2023-11M` (the first 11 months).
+    #[schema(example = "2023-11M")]
+    pub id: String,
+    /// `year`, `half`, `quarter`, `month` or `year_to_date`.
+    #[schema(example = "year_to_date")]
+    pub kind: String,
+    #[schema(example = 2023)]
+    pub year: i32,
+    #[schema(example = "2023-01-01")]
+    pub start_date: NaiveDate,
+    #[schema(example = "2023-11-30")]
+    pub end_date: NaiveDate,
+}
+
+impl From<Period> for PeriodView {
+    fn from(p: Period) -> Self {
+        PeriodView { id: p.id, kind: p.kind, year: p.year, start_date: p.start_date, end_date: p.end_date }
+    }
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodListQuery {
+    /// Comma-separated kinds: `year`, `half`, `quarter`, `month`, `year_to_date`.
+    #[param(example = "year")]
+    pub kind: Option<String>,
+    /// Comma-separated years.
+    #[param(example = "2023")]
+    pub year: Option<String>,
+    /// Periods starting on or after the start of this period.
+    #[param(example = "2021")]
+    pub from: Option<String>,
+    /// Periods ending on or before the end of this period.
+    #[param(example = "2023")]
+    pub to: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
+    pub limit: Option<String>,
+    /// `meta.next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
+}
+
+/// List periods (2000 to 2035), ordered by start date then id.
+#[utoipa::path(
+    tag = "periods",
+    params(PeriodListQuery),
+    responses(
+        (status = 200, description = "A page of periods", content(
+            (ListResponse<PeriodView> = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/periods")]
+async fn list_periods(
+    req: HttpRequest,
+    query: web::Query<PeriodListQuery>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let format = Format::negotiate(&req, query.format.as_deref())?;
+    let limit = params::limit(query.limit.as_deref())?;
+    let kinds: Vec<&str> = PeriodKind::ALL.iter().map(|k| k.as_str()).collect();
+    let years = params::list(query.year.as_deref())
+        .iter()
+        .map(|y| y.parse::<i32>().map_err(|_| ApiError::invalid("year", format!("`year` must be a year like 2023, got `{y}`"))))
+        .collect::<ApiResult<Vec<_>>>()?;
+    let filter = PeriodFilter {
+        kinds: params::one_of_each("kind", query.kind.as_deref(), &kinds)?,
+        years,
+        starts_from: params::from_period(query.from.as_deref())?,
+        ends_by: params::to_period(query.to.as_deref())?,
+    };
+    let page_request = listing::page_request::<PeriodKey>(limit, query.cursor.as_deref(), "start_date")?;
+    let page = with_conn(&pool, move |conn| Ok(store::list(conn, &filter, &page_request)?)).await?;
+    Ok(listing::respond(&req, format, "periods", "start_date", limit, page, PeriodView::from))
+}
+
+/// Get one period. Equivalent spellings resolve to the canonical id (`2023-6M` is `2023-H1`).
+#[utoipa::path(
+    tag = "periods",
+    params(("id" = String, Path, example = "2023-11M")),
+    responses(
+        (status = 200, description = "The period", body = PeriodView),
+        (status = 400, description = "Not a period id", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "A valid id outside the years chiso covers", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/periods/{id}")]
+async fn get_period(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+    let id = params::period("id", &path.into_inner())?.to_string();
+    let period = with_conn(&pool, move |conn| {
+        store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("period", id))
+    })
+    .await?;
+    Ok(listing::json(&PeriodView::from(period)))
+}

@@ -1,0 +1,250 @@
+//! `/provinces`: the 63 units of 2008-2025 and the 34 of the 2025 merger, with their lineage.
+
+use std::collections::HashMap;
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::listing::{self, Format, ListResponse};
+use super::{params, with_conn};
+use crate::db::{DbConnection, Pool};
+use crate::domain::vocab;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::provinces::{self as store, LineageLink, Province, ProvinceFilter};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_provinces).service(get_province);
+}
+
+/// A provincial-level unit.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct ProvinceView {
+    /// Stable slug. Units formed by the 2025 merger end in `-2025`.
+    #[schema(example = "bac-giang")]
+    pub id: String,
+    /// The GSO two-digit code. A code can belong to a unit of each era (24 was Bắc Giang, then the new Bắc Ninh).
+    #[schema(example = "24")]
+    pub gso_code: String,
+    /// ISO 3166-2 code, where one exists.
+    #[schema(example = "VN-54")]
+    pub iso_code: Option<String>,
+    #[schema(example = "Bắc Giang")]
+    pub name_vi: String,
+    #[schema(example = "Bac Giang")]
+    pub name_en: String,
+    /// `province` or `municipality` (centrally-run city).
+    #[schema(example = "province")]
+    pub kind: String,
+    /// GSO socio-economic region.
+    #[schema(example = "northern_midlands_mountains")]
+    pub region: String,
+    /// First day in force, where known.
+    #[schema(example = "1997-01-01")]
+    pub valid_from: Option<NaiveDate>,
+    /// Last day in force; null while in force.
+    #[schema(example = "2025-06-30")]
+    pub valid_to: Option<NaiveDate>,
+    /// The eras the unit belongs to: `2008` (the 63 units to 30 June 2025), `2025` (the 34 units from 1 July 2025).
+    #[schema(example = json!(["2008"]))]
+    pub eras: Vec<String>,
+    /// Units merged into this one.
+    #[schema(example = json!([]))]
+    pub predecessors: Vec<String>,
+    /// Units this one was merged into.
+    #[schema(example = json!(["bac-ninh-2025"]))]
+    pub successors: Vec<String>,
+    /// The date the merger linking it to its predecessors or successors took effect.
+    #[schema(example = "2025-07-01")]
+    pub lineage_effective_date: Option<NaiveDate>,
+    /// Other units that bore the same GSO code in another era.
+    #[schema(example = json!(["bac-ninh-2025"]))]
+    pub shares_gso_code_with: Vec<String>,
+}
+
+fn eras(p: &Province) -> Vec<String> {
+    let mut eras = Vec::new();
+    if p.in_force_on(vocab::merger_date().pred_opt().expect("valid date")) {
+        eras.push("2008".to_owned());
+    }
+    if p.valid_to.is_none_or(|to| to >= vocab::merger_date()) {
+        eras.push("2025".to_owned());
+    }
+    eras
+}
+
+/// Joins rows with their lineage and code-sharing units.
+fn views(conn: &mut DbConnection, rows: Vec<Province>) -> ApiResult<Vec<ProvinceView>> {
+    let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
+    let links = store::lineage_of(conn, &ids)?;
+    let codes: Vec<String> = rows.iter().map(|p| p.gso_code.clone()).collect();
+    let mut by_code: HashMap<String, Vec<String>> = HashMap::new();
+    for p in store::with_gso_codes(conn, &codes)? {
+        by_code.entry(p.gso_code).or_default().push(p.id);
+    }
+    Ok(rows.into_iter().map(|p| view(p, &links, &by_code)).collect())
+}
+
+fn view(p: Province, links: &[LineageLink], by_code: &HashMap<String, Vec<String>>) -> ProvinceView {
+    let predecessors: Vec<&LineageLink> = links.iter().filter(|l| l.successor_id == p.id).collect();
+    let successors: Vec<&LineageLink> = links.iter().filter(|l| l.predecessor_id == p.id).collect();
+    let lineage_effective_date = predecessors.iter().chain(&successors).map(|l| l.effective_date).max();
+    ProvinceView {
+        eras: eras(&p),
+        predecessors: predecessors.iter().map(|l| l.predecessor_id.clone()).collect(),
+        successors: successors.iter().map(|l| l.successor_id.clone()).collect(),
+        lineage_effective_date,
+        shares_gso_code_with: by_code
+            .get(&p.gso_code)
+            .map(|ids| ids.iter().filter(|id| **id != p.id).cloned().collect())
+            .unwrap_or_default(),
+        id: p.id,
+        gso_code: p.gso_code,
+        iso_code: p.iso_code,
+        name_vi: p.name_vi,
+        name_en: p.name_en,
+        kind: p.kind,
+        region: p.region,
+        valid_from: p.valid_from,
+        valid_to: p.valid_to,
+    }
+}
+
+/// Filters for the province list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProvinceListQuery {
+    /// Search names and codes, ignoring case and diacritics (`bac giang`, `BẮC GIANG`, `Bắc Giang`).
+    #[param(example = "bac giang")]
+    pub q: Option<String>,
+    /// Units in force on this date (YYYY-MM-DD).
+    #[param(example = "2024-12-31")]
+    pub as_of: Option<String>,
+    /// `2008`: the 63 units in force until 30 June 2025; `2025`: the 34 units from 1 July 2025.
+    #[param(example = "2025")]
+    pub era: Option<String>,
+    /// Comma-separated: `province`, `municipality`.
+    pub kind: Option<String>,
+    /// Comma-separated GSO regions.
+    pub region: Option<String>,
+    /// Page size, 1 to 1000 (default 100).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000, example = 100)]
+    pub limit: Option<String>,
+    /// `meta.next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
+    #[param(example = "json")]
+    pub format: Option<String>,
+}
+
+fn era_date(raw: &str) -> ApiResult<NaiveDate> {
+    match raw.trim() {
+        "2008" => Ok(vocab::merger_date().pred_opt().expect("valid date")),
+        "2025" => Ok(vocab::merger_date()),
+        other => Err(ApiError::invalid("era", format!("`era` must be `2008` or `2025`, got `{other}`"))),
+    }
+}
+
+/// List provinces.
+///
+/// All 86 units of both eras by default, ordered by id. Unknown `kind` or `region` values are a
+/// 400; a search that matches nothing is an empty list.
+#[utoipa::path(
+    tag = "provinces",
+    params(ProvinceListQuery),
+    responses(
+        (status = 200, description = "A page of provinces", content(
+            (ListResponse<ProvinceView> = "application/json"),
+            (String = "text/csv"),
+        )),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/provinces")]
+async fn list_provinces(
+    req: HttpRequest,
+    query: web::Query<ProvinceListQuery>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
+    let query = query.into_inner();
+    let format = Format::negotiate(&req, query.format.as_deref())?;
+    let limit = params::limit(query.limit.as_deref())?;
+    let in_force_on = match (params::date("as_of", query.as_of.as_deref())?, query.era.as_deref()) {
+        (Some(_), Some(_)) => return Err(ApiError::invalid("era", "use either `as_of` or `era`, not both")),
+        (Some(date), None) => Some(date),
+        (None, Some(era)) => Some(era_date(era)?),
+        (None, None) => None,
+    };
+    let filter = ProvinceFilter {
+        q: params::search(query.q.as_deref()),
+        kinds: params::one_of_each("kind", query.kind.as_deref(), vocab::PROVINCE_KINDS)?,
+        regions: params::one_of_each("region", query.region.as_deref(), vocab::REGIONS)?,
+        in_force_on,
+    };
+    let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
+    let (page, views) = with_conn(&pool, move |conn| {
+        let mut page = store::list(conn, &filter, &page_request)?;
+        let views = views(conn, std::mem::take(&mut page.rows))?;
+        Ok((page, views))
+    })
+    .await?;
+    let page = crate::store::Page { rows: views, total: page.total, next: page.next };
+    Ok(listing::respond(&req, format, "provinces", "id", limit, page, |v| v))
+}
+
+/// Which unit a code means on a date.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProvinceGetQuery {
+    /// For a GSO code used in both eras: the unit in force on this date (default today).
+    #[param(example = "2024-12-31")]
+    pub as_of: Option<String>,
+}
+
+/// Get one province by slug, GSO code or ISO 3166-2 code.
+///
+/// `bac-giang`, `24` and `VN-54` name the same unit before 1 July 2025. A GSO code used in both
+/// eras resolves to the unit in force on `as_of` (default today), and `shares_gso_code_with`
+/// names the other.
+#[utoipa::path(
+    tag = "provinces",
+    params(("id" = String, Path, description = "Slug, GSO code or ISO code", example = "bac-giang"), ProvinceGetQuery),
+    responses(
+        (status = 200, description = "The province", body = ProvinceView),
+        (status = 400, description = "`as_of` is not a date", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No unit has this slug or code", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/provinces/{id}")]
+async fn get_province(
+    path: web::Path<String>,
+    query: web::Query<ProvinceGetQuery>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
+    let reference = path.into_inner();
+    let as_of = params::date("as_of", query.as_of.as_deref())?.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let view = with_conn(&pool, move |conn| {
+        let resolved = store::resolve(conn, &reference, as_of)?
+            .ok_or_else(|| ApiError::not_found("province", reference.clone()))?;
+        Ok(views(conn, vec![resolved.province])?.remove(0))
+    })
+    .await?;
+    Ok(listing::json(&view))
+}
+
+/// Resolves comma-separated province references (slug, GSO or ISO) to ids, as of today.
+/// An unknown reference is a 400 naming it.
+pub fn resolve_refs(conn: &mut DbConnection, name: &str, refs: &[String]) -> ApiResult<Vec<String>> {
+    let today = chrono::Utc::now().date_naive();
+    refs.iter()
+        .map(|r| {
+            store::resolve(conn, r, today)?
+                .map(|resolved| resolved.province.id)
+                .ok_or_else(|| ApiError::invalid(name, format!("`{name}`: no province has the slug, GSO code or ISO code `{r}`")))
+        })
+        .collect()
+}

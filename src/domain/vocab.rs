@@ -1,0 +1,42 @@
+//! Closed vocabularies. The database enforces most of them with CHECK constraints; the API uses
+//! these lists to validate filters and to name the allowed values in its errors.
+
+/// How certain an observation is (SDMX's observation status, simplified).
+pub const OBSERVATION_STATUSES: &[&str] = &["final", "estimated", "provisional"];
+
+/// Words the articles put before a figure: "trên" (over), "khoảng" (about), "gần" (nearly).
+pub const QUALIFIERS: &[&str] = &["over", "about", "nearly"];
+
+/// Indicator categories.
+pub const CATEGORIES: &[&str] = &[
+    "telecom",
+    "postal",
+    "digital_government",
+    "digital_economy",
+    "digital_society",
+    "press_publishing",
+    "composite_indices",
+    "it_industry",
+    "administration",
+];
+
+pub const DIRECTIONS: &[&str] = &["higher", "lower"];
+
+pub const COMPARATORS: &[&str] = &["at_least", "at_most", "equal"];
+
+pub const PROVINCE_KINDS: &[&str] = &["province", "municipality"];
+
+/// The GSO's six socio-economic regions.
+pub const REGIONS: &[&str] = &[
+    "red_river_delta",
+    "northern_midlands_mountains",
+    "north_central_central_coast",
+    "central_highlands",
+    "southeast",
+    "mekong_delta",
+];
+
+/// The day the 34-unit map of Resolution 202/2025/QH15 took effect.
+pub fn merger_date() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("valid date")
+}

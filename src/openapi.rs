@@ -1,0 +1,65 @@
+//! The OpenAPI 3.1 document. One function builds it from the registered routes; the server,
+//! `chiso openapi` and the drift test all call it, so the committed file cannot silently differ.
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+
+use crate::error::Problem;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "chiso",
+        description = "Open data API for Vietnam's provincial ICT and digital-transformation statistics: \
+telephone and internet subscribers, DTI, PCI and PAR Index ranks, online public services, BTS stations, \
+revenue, targets and awards, each figure cited to the article and sentence it came from.\n\n\
+Lists share one shape, `{\"data\": [...], \"meta\": {\"total\", \"limit\", \"next_cursor\"}}`, with an RFC 8288 \
+`Link: <...>; rel=\"next\"` header; pass `meta.next_cursor` as `cursor` for the next page. Every list is also \
+CSV with `?format=csv` or `Accept: text/csv`. Unknown query parameters, unknown provinces, indicators or \
+vocabulary values in filters are a 400; well-formed filters that match nothing give an empty list. \
+Every error is an RFC 9457 `application/problem+json` document naming the parameter at fault.",
+        license(name = "Data: CC BY 4.0; code: MIT OR Apache-2.0"),
+    ),
+    paths(docs_page),
+    components(schemas(Problem)),
+    tags(
+        (name = "provinces", description = "Provincial-level units of both eras, with the 1 July 2025 merger lineage"),
+        (name = "periods", description = "Reporting periods"),
+        (name = "indicators", description = "The bilingual indicator catalogue"),
+        (name = "observations", description = "Figures, each with its source and verbatim quote"),
+        (name = "targets", description = "Goals provinces set"),
+        (name = "awards", description = "Awards the articles report"),
+        (name = "sources", description = "The articles"),
+        (name = "meta", description = "The API's own description"),
+        (name = "health", description = "Probes"),
+    )
+)]
+struct ApiDoc;
+
+/// The interactive API documentation (Swagger UI, served from the binary, no CDN).
+#[utoipa::path(
+    get,
+    path = "/docs/",
+    tag = "meta",
+    responses((status = 200, description = "An HTML page", content_type = "text/html", body = String))
+)]
+#[allow(dead_code)] // Served by `utoipa_swagger_ui`; this function only documents the route.
+fn docs_page() {}
+
+/// The serialized document, as the server hands it out.
+pub struct OpenApiJson(pub String);
+
+/// Builds the document from the same route configuration the server registers.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::api::configure)
+        .split_for_parts();
+    doc
+}
+
+pub fn document_json() -> String {
+    document().to_pretty_json().expect("the OpenAPI document serializes")
+}

@@ -1,0 +1,173 @@
+//! Wiring: the database (pool, migrations, first-run data), the actix app and the server.
+
+use std::net::{SocketAddr, TcpListener};
+
+use actix_cors::Cors;
+use actix_web::dev::{ResourceDef, Server};
+use actix_web::http::Method;
+use actix_web::middleware::Logger;
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use crate::config::Settings;
+use crate::dataset::{self, Dataset, LoadReport};
+use crate::db::{self, DatabaseUrl, Pool};
+use crate::error::{self, ApiError};
+use crate::openapi::{self, OpenApiJson};
+
+/// Opens the pool and applies migrations; on an empty database, loads the shipped dataset.
+pub fn prepare_database(url: &DatabaseUrl, pool_size: u32, load_if_empty: bool) -> anyhow::Result<Pool> {
+    if let DatabaseUrl::Sqlite(path) = url {
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+    }
+    let pool = db::build_pool(url, pool_size)?;
+    let mut conn = pool.get()?;
+    let applied = db::run_migrations(&mut conn)?;
+    if applied > 0 {
+        log::info!("applied {applied} migration(s) on {}", url.backend_name());
+    }
+    if load_if_empty && crate::store::provinces::count(&mut conn)? == 0 {
+        let report = load_dataset(&mut conn)?;
+        log::info!("empty database: {report}");
+    }
+    Ok(pool)
+}
+
+fn load_dataset(conn: &mut db::DbConnection) -> anyhow::Result<LoadReport> {
+    let data = Dataset::embedded().map_err(|errors| {
+        anyhow::anyhow!(
+            "the embedded dataset is invalid:\n{}",
+            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+        )
+    })?;
+    Ok(dataset::load(conn, &data)?)
+}
+
+/// `chiso migrate`.
+pub fn migrate(settings: &Settings) -> anyhow::Result<usize> {
+    let pool = db::build_pool(&settings.database()?, 1)?;
+    let applied = db::run_migrations(&mut *pool.get()?)?;
+    Ok(applied)
+}
+
+/// `chiso seed`: migrations, then an idempotent load of the shipped dataset.
+pub fn seed(settings: &Settings) -> anyhow::Result<LoadReport> {
+    let pool = prepare_database(&settings.database()?, 1, false)?;
+    let mut conn = pool.get()?;
+    load_dataset(&mut conn)
+}
+
+/// Routes known to the document, with their methods: lets the fallback tell 405 from 404.
+#[derive(Clone)]
+pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
+
+impl RouteTable {
+    fn from_document(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut methods = Vec::new();
+                for (method, op) in [
+                    (Method::GET, &item.get),
+                    (Method::POST, &item.post),
+                    (Method::PUT, &item.put),
+                    (Method::PATCH, &item.patch),
+                    (Method::DELETE, &item.delete),
+                ] {
+                    if op.is_some() {
+                        methods.push(method);
+                    }
+                }
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        RouteTable(routes)
+    }
+
+    fn methods_for(&self, path: &str) -> Option<&[Method]> {
+        self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, m)| m.as_slice())
+    }
+}
+
+/// Anything no route took: 405 when the path exists with other methods, else 404.
+async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+    let path = req.path().to_owned();
+    Err(match routes.methods_for(&path) {
+        Some(allowed) if !allowed.contains(req.method()) => {
+            ApiError::MethodNotAllowed { method: req.method().clone(), path, allowed: allowed.to_vec() }
+        }
+        _ => ApiError::RouteNotFound(path),
+    })
+}
+
+/// A built server, bound and ready to run.
+pub struct Application {
+    address: SocketAddr,
+    server: Server,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let url = settings.database()?;
+        log::info!("database: {}", settings.redacted_database_url());
+        let pool_size = settings.pool_size;
+        let pool = web::block(move || prepare_database(&url, pool_size, true)).await??;
+        let listener = TcpListener::bind(&settings.bind)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let address = listener.local_addr()?;
+        let server = serve(listener, pool)?;
+        Ok(Self { address, server })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Starts the HTTP server on an already bound listener.
+pub fn serve(listener: TcpListener, pool: Pool) -> anyhow::Result<Server> {
+    let doc = openapi::document();
+    let doc_json = web::Data::new(OpenApiJson(doc.to_pretty_json()?));
+    let routes = web::Data::new(RouteTable::from_document(&doc));
+    let pool = web::Data::new(pool);
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(
+                Cors::default()
+                    .allow_any_origin()
+                    .allowed_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+                    .allow_any_header()
+                    .expose_headers(["link", "content-disposition"])
+                    .max_age(86_400),
+            )
+            .wrap(Logger::default())
+            .app_data(pool.clone())
+            .app_data(doc_json.clone())
+            .app_data(routes.clone())
+            .app_data(web::QueryConfig::default().error_handler(error::query_error_handler))
+            .app_data(web::PathConfig::default().error_handler(error::path_error_handler))
+            .app_data(web::JsonConfig::default().error_handler(error::json_error_handler))
+            .into_utoipa_app()
+            .configure(crate::api::configure)
+            .into_app()
+            .service(web::redirect("/docs", "/docs/"))
+            .service(SwaggerUi::new("/docs/{_:.*}").config(Config::new(["/api/v1/openapi.json"])))
+            .default_service(web::to(fallback))
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}

@@ -1,0 +1,80 @@
+//! The indicator catalogue.
+
+use diesel::prelude::*;
+
+use super::{Page, PageRequest};
+use crate::db::schema::indicators;
+use crate::db::{DbConnection, MultiBackend};
+use crate::domain::text::like_contains;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = indicators)]
+pub struct Indicator {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub description_vi: String,
+    pub description_en: String,
+    pub unit: String,
+    pub category: String,
+    pub direction: String,
+    pub additive: bool,
+    pub search_text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct IndicatorFilter {
+    pub q: Option<String>,
+    pub categories: Vec<String>,
+    pub units: Vec<String>,
+}
+
+fn filtered(filter: &IndicatorFilter) -> indicators::BoxedQuery<'_, MultiBackend> {
+    let mut query = indicators::table.into_boxed();
+    if let Some(q) = &filter.q {
+        query = query.filter(indicators::search_text.like(like_contains(q)).escape('\\'));
+    }
+    if !filter.categories.is_empty() {
+        query = query.filter(indicators::category.eq_any(&filter.categories));
+    }
+    if !filter.units.is_empty() {
+        query = query.filter(indicators::unit.eq_any(&filter.units));
+    }
+    query
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &IndicatorFilter,
+    page: &PageRequest<String>,
+) -> QueryResult<Page<Indicator, String>> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let mut query = filtered(filter);
+    if let Some(after) = &page.after {
+        query = query.filter(indicators::code.gt(after));
+    }
+    let rows = query
+        .order(indicators::code.asc())
+        .limit(page.limit + 1)
+        .select(Indicator::as_select())
+        .load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit, total, |i| i.code.clone()))
+}
+
+pub fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Indicator>> {
+    indicators::table.find(code).select(Indicator::as_select()).first(conn).optional()
+}
+
+/// Which of `codes` exist.
+pub fn existing(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<String>> {
+    indicators::table.filter(indicators::code.eq_any(codes)).select(indicators::code).load(conn)
+}
+
+pub fn upsert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {
+    crate::with_backend!(conn, c => diesel::insert_into(indicators::table)
+        .values(row)
+        .on_conflict(indicators::code)
+        .do_update()
+        .set(row)
+        .execute(c))
+}

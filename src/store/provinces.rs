@@ -1,0 +1,166 @@
+//! Provinces, their 2025 merger lineage, and resolving a slug, GSO code or ISO code to a unit.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::{Page, PageRequest};
+use crate::db::schema::{province_lineage, provinces};
+use crate::db::{DbConnection, MultiBackend};
+use crate::domain::text::like_contains;
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = provinces)]
+#[diesel(treat_none_as_null = true)]
+pub struct Province {
+    pub id: String,
+    pub gso_code: String,
+    pub iso_code: Option<String>,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: String,
+    pub region: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    pub search_text: String,
+}
+
+impl Province {
+    pub fn in_force_on(&self, date: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|from| from <= date) && self.valid_to.is_none_or(|to| to >= date)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = province_lineage)]
+pub struct LineageLink {
+    pub predecessor_id: String,
+    pub successor_id: String,
+    pub effective_date: NaiveDate,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProvinceFilter {
+    /// Folded search text (see `domain::text::fold`).
+    pub q: Option<String>,
+    pub kinds: Vec<String>,
+    pub regions: Vec<String>,
+    pub in_force_on: Option<NaiveDate>,
+}
+
+fn filtered(filter: &ProvinceFilter) -> provinces::BoxedQuery<'_, MultiBackend> {
+    let mut query = provinces::table.into_boxed();
+    if let Some(q) = &filter.q {
+        query = query.filter(provinces::search_text.like(like_contains(q)).escape('\\'));
+    }
+    if !filter.kinds.is_empty() {
+        query = query.filter(provinces::kind.eq_any(&filter.kinds));
+    }
+    if !filter.regions.is_empty() {
+        query = query.filter(provinces::region.eq_any(&filter.regions));
+    }
+    if let Some(date) = filter.in_force_on {
+        query = query
+            .filter(provinces::valid_from.is_null().or(provinces::valid_from.le(date)))
+            .filter(provinces::valid_to.is_null().or(provinces::valid_to.ge(date)));
+    }
+    query
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ProvinceFilter,
+    page: &PageRequest<String>,
+) -> QueryResult<Page<Province, String>> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let mut query = filtered(filter);
+    if let Some(after) = &page.after {
+        query = query.filter(provinces::id.gt(after));
+    }
+    let rows = query
+        .order(provinces::id.asc())
+        .limit(page.limit + 1)
+        .select(Province::as_select())
+        .load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit, total, |p| p.id.clone()))
+}
+
+pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Province>> {
+    provinces::table.find(id).select(Province::as_select()).first(conn).optional()
+}
+
+pub fn with_gso_codes(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<Province>> {
+    provinces::table
+        .filter(provinces::gso_code.eq_any(codes))
+        .order(provinces::id.asc())
+        .select(Province::as_select())
+        .load(conn)
+}
+
+/// Lineage links touching any of `ids`, as predecessor or successor.
+pub fn lineage_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<LineageLink>> {
+    province_lineage::table
+        .filter(province_lineage::predecessor_id.eq_any(ids).or(province_lineage::successor_id.eq_any(ids)))
+        .order((province_lineage::successor_id.asc(), province_lineage::predecessor_id.asc()))
+        .select(LineageLink::as_select())
+        .load(conn)
+}
+
+/// A reference resolved to one unit, with the other units that bore the same GSO code.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub province: Province,
+    pub shares_code_with: Vec<Province>,
+}
+
+/// Resolves a slug (`bac-giang`), a GSO code (`24`) or an ISO 3166-2 code (`VN-54`).
+/// A GSO code used in both eras resolves to the unit in force on `as_of`; when none is, to the
+/// one that was in force most recently.
+pub fn resolve(conn: &mut DbConnection, reference: &str, as_of: NaiveDate) -> QueryResult<Option<Resolved>> {
+    let reference = reference.trim();
+    if let Some(province) = find(conn, &reference.to_lowercase())? {
+        return Ok(Some(Resolved { province, shares_code_with: Vec::new() }));
+    }
+    if reference.len() <= 2 && !reference.is_empty() && reference.bytes().all(|b| b.is_ascii_digit()) {
+        let code = format!("{reference:0>2}");
+        let mut units = with_gso_codes(conn, std::slice::from_ref(&code))?;
+        // In force on `as_of` first, then the most recently valid.
+        units.sort_by_key(|p| (!p.in_force_on(as_of), std::cmp::Reverse(p.valid_to.unwrap_or(NaiveDate::MAX))));
+        if units.is_empty() {
+            return Ok(None);
+        }
+        let province = units.remove(0);
+        return Ok(Some(Resolved { province, shares_code_with: units }));
+    }
+    if reference.len() > 3 && reference[..3].eq_ignore_ascii_case("VN-") {
+        let iso = format!("VN-{}", reference[3..].to_uppercase());
+        let found = provinces::table
+            .filter(provinces::iso_code.eq(iso))
+            .select(Province::as_select())
+            .first(conn)
+            .optional()?;
+        return Ok(found.map(|province| Resolved { province, shares_code_with: Vec::new() }));
+    }
+    Ok(None)
+}
+
+pub fn upsert(conn: &mut DbConnection, row: &Province) -> QueryResult<usize> {
+    crate::with_backend!(conn, c => diesel::insert_into(provinces::table)
+        .values(row)
+        .on_conflict(provinces::id)
+        .do_update()
+        .set(row)
+        .execute(c))
+}
+
+pub fn upsert_lineage(conn: &mut DbConnection, row: &LineageLink) -> QueryResult<usize> {
+    crate::with_backend!(conn, c => diesel::insert_into(province_lineage::table)
+        .values(row)
+        .on_conflict((province_lineage::predecessor_id, province_lineage::successor_id))
+        .do_update()
+        .set(province_lineage::effective_date.eq(row.effective_date))
+        .execute(c))
+}
+
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    provinces::table.count().get_result(conn)
+}

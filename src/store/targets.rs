@@ -1,0 +1,99 @@
+//! Targets: a province's goal for an indicator in a period.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::{Page, PageRequest};
+use crate::db::schema::targets;
+use crate::db::{DbConnection, MultiBackend};
+
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = targets)]
+pub struct Target {
+    pub id: i32,
+    pub province_id: String,
+    pub indicator_code: String,
+    pub period_id: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub comparator: String,
+    pub target_value: f64,
+    pub value_text: Option<String>,
+    pub unit: String,
+    pub source_id: Option<String>,
+    pub quote: Option<String>,
+}
+
+/// A target to insert or replace, keyed by (province, indicator, period).
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[diesel(table_name = targets)]
+#[diesel(treat_none_as_null = true)]
+pub struct NewTarget {
+    pub province_id: String,
+    pub indicator_code: String,
+    pub period_id: String,
+    pub period_start: NaiveDate,
+    pub period_end: NaiveDate,
+    pub comparator: String,
+    pub target_value: f64,
+    pub value_text: Option<String>,
+    pub unit: String,
+    pub source_id: Option<String>,
+    pub quote: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TargetFilter {
+    pub province_ids: Vec<String>,
+    pub indicator_codes: Vec<String>,
+    pub period_ids: Vec<String>,
+    pub starts_from: Option<NaiveDate>,
+    pub ends_by: Option<NaiveDate>,
+}
+
+fn filtered(filter: &TargetFilter) -> targets::BoxedQuery<'_, MultiBackend> {
+    let mut query = targets::table.into_boxed();
+    if !filter.province_ids.is_empty() {
+        query = query.filter(targets::province_id.eq_any(&filter.province_ids));
+    }
+    if !filter.indicator_codes.is_empty() {
+        query = query.filter(targets::indicator_code.eq_any(&filter.indicator_codes));
+    }
+    if !filter.period_ids.is_empty() {
+        query = query.filter(targets::period_id.eq_any(&filter.period_ids));
+    }
+    if let Some(date) = filter.starts_from {
+        query = query.filter(targets::period_start.ge(date));
+    }
+    if let Some(date) = filter.ends_by {
+        query = query.filter(targets::period_end.le(date));
+    }
+    query
+}
+
+pub fn list(conn: &mut DbConnection, filter: &TargetFilter, page: &PageRequest<i32>) -> QueryResult<Page<Target, i32>> {
+    let total = filtered(filter).count().get_result(conn)?;
+    let mut query = filtered(filter);
+    if let Some(after) = page.after {
+        query = query.filter(targets::id.gt(after));
+    }
+    let rows = query
+        .order(targets::id.asc())
+        .limit(page.limit + 1)
+        .select(Target::as_select())
+        .load(conn)?;
+    Ok(Page::from_overfetch(rows, page.limit, total, |t| t.id))
+}
+
+pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Target>> {
+    targets::table.find(id).select(Target::as_select()).first(conn).optional()
+}
+
+pub fn upsert(conn: &mut DbConnection, row: &NewTarget) -> QueryResult<usize> {
+    crate::with_backend!(conn, c => diesel::insert_into(targets::table)
+        .values(row)
+        .on_conflict((targets::province_id, targets::indicator_code, targets::period_id))
+        .do_update()
+        .set(row)
+        .execute(c))
+}
