@@ -8,11 +8,21 @@ use crate::db::DatabaseUrl;
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
     /// SQLite path or `sqlite://PATH`, or `postgres://USER@HOST:PORT/DB`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://chiso.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://chiso.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// Address and port to listen on.
-    #[arg(long, env = "CHISO_BIND", default_value = "127.0.0.1:8080", global = true)]
+    #[arg(
+        long,
+        env = "CHISO_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
     pub bind: String,
 
     /// Database connections in the pool.
@@ -31,7 +41,11 @@ impl Settings {
             Some((scheme, rest)) => match rest.split_once('@') {
                 Some((userinfo, host)) => {
                     let user = userinfo.split(':').next().unwrap_or("");
-                    let masked = if userinfo.contains(':') { format!("{user}:***") } else { user.to_owned() };
+                    let masked = if userinfo.contains(':') {
+                        format!("{user}:***")
+                    } else {
+                        user.to_owned()
+                    };
                     format!("{scheme}://{masked}@{host}")
                 }
                 None => self.database_url.clone(),

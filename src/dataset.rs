@@ -12,14 +12,22 @@ use serde::Deserialize;
 use crate::db::DbConnection;
 use crate::domain::{text::fold, vn_number, vocab, PeriodId};
 use crate::store::{
-    awards::NewAward, indicators::Indicator, observations::NewObservation, periods::Period,
-    provinces::{LineageLink, Province}, sources::Source, targets::NewTarget,
+    awards::NewAward,
+    indicators::Indicator,
+    observations::NewObservation,
+    periods::Period,
+    provinces::{LineageLink, Province},
+    sources::Source,
+    targets::NewTarget,
 };
 
 /// The CSV files, as compiled into the binary.
 pub const EMBEDDED: [(&str, &str); 7] = [
     ("provinces.csv", include_str!("../data/provinces.csv")),
-    ("province_lineage.csv", include_str!("../data/province_lineage.csv")),
+    (
+        "province_lineage.csv",
+        include_str!("../data/province_lineage.csv"),
+    ),
     ("indicators.csv", include_str!("../data/indicators.csv")),
     ("sources.csv", include_str!("../data/sources.csv")),
     ("observations.csv", include_str!("../data/observations.csv")),
@@ -145,14 +153,20 @@ pub struct DatasetError {
 }
 
 fn read<T: DeserializeOwned>(file: &str, text: &str) -> Result<Vec<(u64, T)>, DatasetError> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::None).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::None)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for result in reader.deserialize::<T>() {
         match result {
             Ok(row) => rows.push((rows.len() as u64 + 2, row)),
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(DatasetError { file: file.into(), line, message: e.to_string() });
+                return Err(DatasetError {
+                    file: file.into(),
+                    line,
+                    message: e.to_string(),
+                });
             }
         }
     }
@@ -194,28 +208,56 @@ impl Dataset {
 
         let mut check = |ok: bool, file: &str, line: u64, message: String| {
             if !ok {
-                errors.push(DatasetError { file: file.into(), line, message });
+                errors.push(DatasetError {
+                    file: file.into(),
+                    line,
+                    message,
+                });
             }
         };
 
-        let province_ids: HashSet<&str> = province_rows.iter().map(|(_, p)| p.id.as_str()).collect();
+        let province_ids: HashSet<&str> =
+            province_rows.iter().map(|(_, p)| p.id.as_str()).collect();
         let source_ids: HashSet<&str> = source_rows.iter().map(|(_, s)| s.id.as_str()).collect();
-        let indicator_units: HashMap<&str, &str> =
-            indicator_rows.iter().map(|(_, i)| (i.code.as_str(), i.unit.as_str())).collect();
+        let indicator_units: HashMap<&str, &str> = indicator_rows
+            .iter()
+            .map(|(_, i)| (i.code.as_str(), i.unit.as_str()))
+            .collect();
 
         let provinces = province_rows
             .iter()
             .map(|(line, p)| {
                 let file = "provinces.csv";
-                check(vocab::PROVINCE_KINDS.contains(&p.kind.as_str()), file, *line, format!("unknown kind `{}`", p.kind));
-                check(vocab::REGIONS.contains(&p.region.as_str()), file, *line, format!("unknown region `{}`", p.region));
-                check(p.gso_code.len() == 2 && p.gso_code.bytes().all(|b| b.is_ascii_digit()), file, *line, format!("GSO code `{}` is not two digits", p.gso_code));
-                let search = [Some(p.name_vi.as_str()), Some(p.name_en.as_str()), Some(p.id.as_str()), Some(p.gso_code.as_str()), p.iso_code.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .map(fold)
-                    .collect::<Vec<_>>()
-                    .join(" | ");
+                check(
+                    vocab::PROVINCE_KINDS.contains(&p.kind.as_str()),
+                    file,
+                    *line,
+                    format!("unknown kind `{}`", p.kind),
+                );
+                check(
+                    vocab::REGIONS.contains(&p.region.as_str()),
+                    file,
+                    *line,
+                    format!("unknown region `{}`", p.region),
+                );
+                check(
+                    p.gso_code.len() == 2 && p.gso_code.bytes().all(|b| b.is_ascii_digit()),
+                    file,
+                    *line,
+                    format!("GSO code `{}` is not two digits", p.gso_code),
+                );
+                let search = [
+                    Some(p.name_vi.as_str()),
+                    Some(p.name_en.as_str()),
+                    Some(p.id.as_str()),
+                    Some(p.gso_code.as_str()),
+                    p.iso_code.as_deref(),
+                ]
+                .into_iter()
+                .flatten()
+                .map(fold)
+                .collect::<Vec<_>>()
+                .join(" | ");
                 Province {
                     id: p.id.clone(),
                     gso_code: p.gso_code.clone(),
@@ -235,7 +277,12 @@ impl Dataset {
             .iter()
             .map(|(line, l)| {
                 for id in [&l.predecessor_id, &l.successor_id] {
-                    check(province_ids.contains(id.as_str()), "province_lineage.csv", *line, format!("unknown province `{id}`"));
+                    check(
+                        province_ids.contains(id.as_str()),
+                        "province_lineage.csv",
+                        *line,
+                        format!("unknown province `{id}`"),
+                    );
                 }
                 LineageLink {
                     predecessor_id: l.predecessor_id.clone(),
@@ -249,8 +296,18 @@ impl Dataset {
             .iter()
             .map(|(line, i)| {
                 let file = "indicators.csv";
-                check(vocab::CATEGORIES.contains(&i.category.as_str()), file, *line, format!("unknown category `{}`", i.category));
-                check(vocab::DIRECTIONS.contains(&i.direction.as_str()), file, *line, format!("unknown direction `{}`", i.direction));
+                check(
+                    vocab::CATEGORIES.contains(&i.category.as_str()),
+                    file,
+                    *line,
+                    format!("unknown category `{}`", i.category),
+                );
+                check(
+                    vocab::DIRECTIONS.contains(&i.direction.as_str()),
+                    file,
+                    *line,
+                    format!("unknown direction `{}`", i.direction),
+                );
                 Indicator {
                     code: i.code.clone(),
                     name_vi: i.name_vi.clone(),
@@ -261,7 +318,9 @@ impl Dataset {
                     category: i.category.clone(),
                     direction: i.direction.clone(),
                     additive: i.additive,
-                    search_text: [&i.code.replace('_', " "), &i.name_vi, &i.name_en].map(|s| fold(s)).join(" | "),
+                    search_text: [&i.code.replace('_', " "), &i.name_vi, &i.name_en]
+                        .map(|s| fold(s))
+                        .join(" | "),
                 }
             })
             .collect();
@@ -279,48 +338,86 @@ impl Dataset {
             })
             .collect();
 
-        let periods = PeriodId::TABLE_YEARS.flat_map(PeriodId::all_in_year).map(Period::from).collect();
+        let periods = PeriodId::TABLE_YEARS
+            .flat_map(PeriodId::all_in_year)
+            .map(Period::from)
+            .collect();
 
         let mut period_of = |file: &str, line: u64, id: &str| -> Option<PeriodId> {
             match id.parse::<PeriodId>() {
                 Ok(p) if PeriodId::TABLE_YEARS.contains(&p.year_number()) => Some(p),
                 Ok(_) => {
-                    errors.push(DatasetError { file: file.into(), line, message: format!("period `{id}` is outside the periods table") });
+                    errors.push(DatasetError {
+                        file: file.into(),
+                        line,
+                        message: format!("period `{id}` is outside the periods table"),
+                    });
                     None
                 }
                 Err(e) => {
-                    errors.push(DatasetError { file: file.into(), line, message: e.to_string() });
+                    errors.push(DatasetError {
+                        file: file.into(),
+                        line,
+                        message: e.to_string(),
+                    });
                     None
                 }
             }
         };
-        let observation_periods: Vec<_> =
-            observation_rows.iter().map(|(line, o)| period_of("observations.csv", *line, &o.period_id)).collect();
-        let target_periods: Vec<_> =
-            target_rows.iter().map(|(line, t)| period_of("targets.csv", *line, &t.period_id)).collect();
+        let observation_periods: Vec<_> = observation_rows
+            .iter()
+            .map(|(line, o)| period_of("observations.csv", *line, &o.period_id))
+            .collect();
+        let target_periods: Vec<_> = target_rows
+            .iter()
+            .map(|(line, t)| period_of("targets.csv", *line, &t.period_id))
+            .collect();
         let award_periods: Vec<_> = award_rows
             .iter()
-            .map(|(line, a)| a.period_id.as_deref().and_then(|p| period_of("awards.csv", *line, p)))
+            .map(|(line, a)| {
+                a.period_id
+                    .as_deref()
+                    .and_then(|p| period_of("awards.csv", *line, p))
+            })
             .collect();
 
-        let check_refs = |errors: &mut Vec<DatasetError>, file: &str, line: u64, province: &str, indicator: Option<(&str, &str)>, source: Option<&str>| {
+        let check_refs = |errors: &mut Vec<DatasetError>,
+                          file: &str,
+                          line: u64,
+                          province: &str,
+                          indicator: Option<(&str, &str)>,
+                          source: Option<&str>| {
             if !province_ids.contains(province) {
-                errors.push(DatasetError { file: file.into(), line, message: format!("unknown province `{province}`") });
+                errors.push(DatasetError {
+                    file: file.into(),
+                    line,
+                    message: format!("unknown province `{province}`"),
+                });
             }
             if let Some((code, unit)) = indicator {
                 match indicator_units.get(code) {
-                    None => errors.push(DatasetError { file: file.into(), line, message: format!("unknown indicator `{code}`") }),
+                    None => errors.push(DatasetError {
+                        file: file.into(),
+                        line,
+                        message: format!("unknown indicator `{code}`"),
+                    }),
                     Some(expected) if *expected != unit => errors.push(DatasetError {
                         file: file.into(),
                         line,
-                        message: format!("unit `{unit}` differs from indicator `{code}`'s unit `{expected}`"),
+                        message: format!(
+                            "unit `{unit}` differs from indicator `{code}`'s unit `{expected}`"
+                        ),
                     }),
                     _ => {}
                 }
             }
             if let Some(source) = source {
                 if !source_ids.contains(source) {
-                    errors.push(DatasetError { file: file.into(), line, message: format!("unknown source `{source}`") });
+                    errors.push(DatasetError {
+                        file: file.into(),
+                        line,
+                        message: format!("unknown source `{source}`"),
+                    });
                 }
             }
         };
@@ -329,21 +426,48 @@ impl Dataset {
         let mut keys = HashSet::new();
         for ((line, o), period) in observation_rows.iter().zip(&observation_periods) {
             let file = "observations.csv";
-            check_refs(&mut errors, file, *line, &o.province_id, Some((&o.indicator_code, &o.unit)), o.source_id.as_deref());
+            check_refs(
+                &mut errors,
+                file,
+                *line,
+                &o.province_id,
+                Some((&o.indicator_code, &o.unit)),
+                o.source_id.as_deref(),
+            );
             if !vocab::OBSERVATION_STATUSES.contains(&o.status.as_str()) {
-                errors.push(DatasetError { file: file.into(), line: *line, message: format!("unknown status `{}`", o.status) });
+                errors.push(DatasetError {
+                    file: file.into(),
+                    line: *line,
+                    message: format!("unknown status `{}`", o.status),
+                });
             }
             if let Some(q) = &o.qualifier {
                 if !vocab::QUALIFIERS.contains(&q.as_str()) {
-                    errors.push(DatasetError { file: file.into(), line: *line, message: format!("unknown qualifier `{q}`") });
+                    errors.push(DatasetError {
+                        file: file.into(),
+                        line: *line,
+                        message: format!("unknown qualifier `{q}`"),
+                    });
                 }
             }
             if !o.value.is_finite() {
-                errors.push(DatasetError { file: file.into(), line: *line, message: "value is not finite".into() });
+                errors.push(DatasetError {
+                    file: file.into(),
+                    line: *line,
+                    message: "value is not finite".into(),
+                });
             }
             let Some(period) = period else { continue };
-            if !keys.insert((o.province_id.clone(), o.indicator_code.clone(), period.to_string())) {
-                errors.push(DatasetError { file: file.into(), line: *line, message: "duplicate (province, indicator, period)".into() });
+            if !keys.insert((
+                o.province_id.clone(),
+                o.indicator_code.clone(),
+                period.to_string(),
+            )) {
+                errors.push(DatasetError {
+                    file: file.into(),
+                    line: *line,
+                    message: "duplicate (province, indicator, period)".into(),
+                });
             }
             observations.push(NewObservation {
                 province_id: o.province_id.clone(),
@@ -367,13 +491,32 @@ impl Dataset {
         let mut keys = HashSet::new();
         for ((line, t), period) in target_rows.iter().zip(&target_periods) {
             let file = "targets.csv";
-            check_refs(&mut errors, file, *line, &t.province_id, Some((&t.indicator_code, &t.unit)), t.source_id.as_deref());
+            check_refs(
+                &mut errors,
+                file,
+                *line,
+                &t.province_id,
+                Some((&t.indicator_code, &t.unit)),
+                t.source_id.as_deref(),
+            );
             if !vocab::COMPARATORS.contains(&t.comparator.as_str()) {
-                errors.push(DatasetError { file: file.into(), line: *line, message: format!("unknown comparator `{}`", t.comparator) });
+                errors.push(DatasetError {
+                    file: file.into(),
+                    line: *line,
+                    message: format!("unknown comparator `{}`", t.comparator),
+                });
             }
             let Some(period) = period else { continue };
-            if !keys.insert((t.province_id.clone(), t.indicator_code.clone(), period.to_string())) {
-                errors.push(DatasetError { file: file.into(), line: *line, message: "duplicate (province, indicator, period)".into() });
+            if !keys.insert((
+                t.province_id.clone(),
+                t.indicator_code.clone(),
+                period.to_string(),
+            )) {
+                errors.push(DatasetError {
+                    file: file.into(),
+                    line: *line,
+                    message: "duplicate (province, indicator, period)".into(),
+                });
             }
             targets.push(NewTarget {
                 province_id: t.province_id.clone(),
@@ -393,9 +536,24 @@ impl Dataset {
         let mut awards = Vec::new();
         let mut keys = HashSet::new();
         for ((line, a), period) in award_rows.iter().zip(&award_periods) {
-            check_refs(&mut errors, "awards.csv", *line, &a.province_id, None, Some(&a.source_id));
-            if !keys.insert((a.source_id.clone(), a.quote.clone(), a.recipient_kind.clone())) {
-                errors.push(DatasetError { file: "awards.csv".into(), line: *line, message: "duplicate (source, quote, recipient_kind)".into() });
+            check_refs(
+                &mut errors,
+                "awards.csv",
+                *line,
+                &a.province_id,
+                None,
+                Some(&a.source_id),
+            );
+            if !keys.insert((
+                a.source_id.clone(),
+                a.quote.clone(),
+                a.recipient_kind.clone(),
+            )) {
+                errors.push(DatasetError {
+                    file: "awards.csv".into(),
+                    line: *line,
+                    message: "duplicate (source, quote, recipient_kind)".into(),
+                });
             }
             awards.push(NewAward {
                 province_id: a.province_id.clone(),
@@ -442,7 +600,10 @@ impl Dataset {
                 Err(e) => problems.push(format!("observations.csv line {line}: {e}")),
                 Ok(n) => {
                     if !same_value(n.value, o.value) {
-                        problems.push(format!("observations.csv line {line}: `{text}` reads as {}, shipped {}", n.value, o.value));
+                        problems.push(format!(
+                            "observations.csv line {line}: `{text}` reads as {}, shipped {}",
+                            n.value, o.value
+                        ));
                     }
                     let qualifier = n.qualifier.map(|q| q.as_str().to_owned());
                     if qualifier != o.qualifier {
@@ -459,9 +620,12 @@ impl Dataset {
             let Some(text) = &t.value_text else { continue };
             match vn_number::parse(text) {
                 Err(e) => problems.push(format!("targets.csv line {}: {e}", i + 2)),
-                Ok(n) if !same_value(n.value, t.target_value) => {
-                    problems.push(format!("targets.csv line {}: `{text}` reads as {}, shipped {}", i + 2, n.value, t.target_value))
-                }
+                Ok(n) if !same_value(n.value, t.target_value) => problems.push(format!(
+                    "targets.csv line {}: `{text}` reads as {}, shipped {}",
+                    i + 2,
+                    n.value,
+                    t.target_value
+                )),
                 Ok(_) => {}
             }
         }
@@ -536,7 +700,14 @@ mod tests {
     #[test]
     fn embedded_dataset_is_consistent() {
         let data = Dataset::embedded().unwrap_or_else(|errors| {
-            panic!("{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+            panic!(
+                "{}",
+                errors
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )
         });
         assert!(data.provinces.len() >= 86);
         assert!(!data.observations.is_empty());
@@ -557,7 +728,15 @@ mod tests {
         files.insert("observations.csv", bad);
         let errors = Dataset::parse(&files).unwrap_err();
         let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        assert!(text.iter().any(|e| e.contains("observations.csv line 2") && e.contains("2023-H3")), "{text:?}");
-        assert!(text.iter().any(|e| e.contains("unknown province `nowhere`")), "{text:?}");
+        assert!(
+            text.iter()
+                .any(|e| e.contains("observations.csv line 2") && e.contains("2023-H3")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|e| e.contains("unknown province `nowhere`")),
+            "{text:?}"
+        );
     }
 }

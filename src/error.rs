@@ -18,7 +18,9 @@ fn problem_status(status: StatusCode) -> http::StatusCode {
 
 /// Problem type URIs are relative references under `/problems/`, stable across versions.
 fn problem_type(slug: &str) -> http::Uri {
-    format!("/problems/{slug}").parse().expect("static problem type is a valid URI")
+    format!("/problems/{slug}")
+        .parse()
+        .expect("static problem type is a valid URI")
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,7 +36,11 @@ pub enum ApiError {
     #[error("no route matches `{0}`")]
     RouteNotFound(String),
     #[error("method {method} is not allowed on `{path}`")]
-    MethodNotAllowed { method: Method, path: String, allowed: Vec<Method> },
+    MethodNotAllowed {
+        method: Method,
+        path: String,
+        allowed: Vec<Method>,
+    },
     #[error("the record conflicts with an existing one: {0}")]
     Conflict(String),
     #[error("the database is busy, retry shortly")]
@@ -79,11 +85,17 @@ pub struct Problem {
 
 impl ApiError {
     pub fn invalid(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
-        Self::InvalidParameter { parameter: parameter.into(), detail: detail.into() }
+        Self::InvalidParameter {
+            parameter: parameter.into(),
+            detail: detail.into(),
+        }
     }
 
     pub fn not_found(resource: &'static str, id: impl Into<String>) -> Self {
-        Self::NotFound { resource, id: id.into() }
+        Self::NotFound {
+            resource,
+            id: id.into(),
+        }
     }
 
     fn slug_and_title(&self) -> (&'static str, &'static str) {
@@ -136,7 +148,11 @@ impl ResponseError for ApiError {
         }
         let mut response = self.problem().error_response();
         if let Self::MethodNotAllowed { allowed, .. } = self {
-            let allow = allowed.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ");
+            let allow = allowed
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             if let Ok(value) = header::HeaderValue::from_str(&allow) {
                 response.headers_mut().insert(header::ALLOW, value);
             }

@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand};
 use chiso::config::Settings;
 
 #[derive(Parser)]
-#[command(name = "chiso", version, about = "Open data API for Vietnam's provincial ICT statistics")]
+#[command(
+    name = "chiso",
+    version,
+    about = "Open data API for Vietnam's provincial ICT statistics"
+)]
 struct Cli {
     #[command(flatten)]
     settings: Settings,

@@ -61,5 +61,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 pub fn document_json() -> String {
-    document().to_pretty_json().expect("the OpenAPI document serializes")
+    document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serializes")
 }

@@ -17,9 +17,16 @@ use crate::error::{self, ApiError};
 use crate::openapi::{self, OpenApiJson};
 
 /// Opens the pool and applies migrations; on an empty database, loads the shipped dataset.
-pub fn prepare_database(url: &DatabaseUrl, pool_size: u32, load_if_empty: bool) -> anyhow::Result<Pool> {
+pub fn prepare_database(
+    url: &DatabaseUrl,
+    pool_size: u32,
+    load_if_empty: bool,
+) -> anyhow::Result<Pool> {
     if let DatabaseUrl::Sqlite(path) = url {
-        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = std::path::Path::new(path)
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(dir)?;
         }
     }
@@ -40,7 +47,11 @@ fn load_dataset(conn: &mut db::DbConnection) -> anyhow::Result<LoadReport> {
     let data = Dataset::embedded().map_err(|errors| {
         anyhow::anyhow!(
             "the embedded dataset is invalid:\n{}",
-            errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n")
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
         )
     })?;
     Ok(dataset::load(conn, &data)?)
@@ -90,17 +101,25 @@ impl RouteTable {
     }
 
     fn methods_for(&self, path: &str) -> Option<&[Method]> {
-        self.0.iter().find(|(def, _)| def.is_match(path)).map(|(_, m)| m.as_slice())
+        self.0
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, m)| m.as_slice())
     }
 }
 
 /// Anything no route took: 405 when the path exists with other methods, else 404.
-async fn fallback(req: HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, ApiError> {
+async fn fallback(
+    req: HttpRequest,
+    routes: web::Data<RouteTable>,
+) -> Result<HttpResponse, ApiError> {
     let path = req.path().to_owned();
     Err(match routes.methods_for(&path) {
-        Some(allowed) if !allowed.contains(req.method()) => {
-            ApiError::MethodNotAllowed { method: req.method().clone(), path, allowed: allowed.to_vec() }
-        }
+        Some(allowed) if !allowed.contains(req.method()) => ApiError::MethodNotAllowed {
+            method: req.method().clone(),
+            path,
+            allowed: allowed.to_vec(),
+        },
         _ => ApiError::RouteNotFound(path),
     })
 }

@@ -127,7 +127,15 @@ async fn list_awards(
         Ok(store::list(conn, &filter, &page_request)?)
     })
     .await?;
-    Ok(listing::respond(&req, format, "awards", "id", limit, page, AwardView::from))
+    Ok(listing::respond(
+        &req,
+        format,
+        "awards",
+        "id",
+        limit,
+        page,
+        AwardView::from,
+    ))
 }
 
 /// Get one award.

@@ -38,7 +38,8 @@ async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 async fn readyz(pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
     super::with_conn(&pool, |conn| {
-        conn.batch_execute("SELECT 1").map_err(|e| crate::error::ApiError::Unavailable(e.into()))
+        conn.batch_execute("SELECT 1")
+            .map_err(|e| crate::error::ApiError::Unavailable(e.into()))
     })
     .await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))

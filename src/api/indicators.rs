@@ -104,8 +104,19 @@ async fn list_indicators(
         units: params::list(query.unit.as_deref()),
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "code")?;
-    let page = with_conn(&pool, move |conn| Ok(store::list(conn, &filter, &page_request)?)).await?;
-    Ok(listing::respond(&req, format, "indicators", "code", limit, page, IndicatorView::from))
+    let page = with_conn(&pool, move |conn| {
+        Ok(store::list(conn, &filter, &page_request)?)
+    })
+    .await?;
+    Ok(listing::respond(
+        &req,
+        format,
+        "indicators",
+        "code",
+        limit,
+        page,
+        IndicatorView::from,
+    ))
 }
 
 /// Get one indicator by code.
@@ -134,7 +145,10 @@ pub fn check_codes(conn: &mut DbConnection, name: &str, codes: &[String]) -> Api
     }
     let found = store::existing(conn, codes)?;
     match codes.iter().find(|c| !found.contains(c)) {
-        Some(missing) => Err(ApiError::invalid(name, format!("`{name}`: no indicator has the code `{missing}`"))),
+        Some(missing) => Err(ApiError::invalid(
+            name,
+            format!("`{name}`: no indicator has the code `{missing}`"),
+        )),
         None => Ok(()),
     }
 }

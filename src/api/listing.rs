@@ -47,9 +47,16 @@ impl Format {
         match format.map(|f| f.trim().to_ascii_lowercase()) {
             Some(f) if f == "json" => Ok(Self::Json),
             Some(f) if f == "csv" => Ok(Self::Csv),
-            Some(f) => Err(ApiError::invalid("format", format!("`format` must be `json` or `csv`, got `{f}`"))),
+            Some(f) => Err(ApiError::invalid(
+                "format",
+                format!("`format` must be `json` or `csv`, got `{f}`"),
+            )),
             None => {
-                let accept = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
+                let accept = req
+                    .headers()
+                    .get(header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 let wants_csv = accept
                     .split(',')
                     .any(|range| range.split(';').next().map(str::trim) == Some("text/csv"));
@@ -67,11 +74,20 @@ struct Cursor<K> {
 }
 
 /// Decodes `cursor` into a page request for `sort`.
-pub fn page_request<K: DeserializeOwned>(limit: i64, cursor: Option<&str>, sort: &str) -> ApiResult<PageRequest<K>> {
+pub fn page_request<K: DeserializeOwned>(
+    limit: i64,
+    cursor: Option<&str>,
+    sort: &str,
+) -> ApiResult<PageRequest<K>> {
     let after = match cursor {
         None => None,
         Some(raw) => {
-            let invalid = || ApiError::invalid("cursor", "`cursor` is not a cursor this API issued: pass `meta.next_cursor` unchanged");
+            let invalid = || {
+                ApiError::invalid(
+                    "cursor",
+                    "`cursor` is not a cursor this API issued: pass `meta.next_cursor` unchanged",
+                )
+            };
             let bytes = URL_SAFE_NO_PAD.decode(raw.trim()).map_err(|_| invalid())?;
             let cursor: Cursor<K> = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
             if cursor.s != sort {
@@ -87,7 +103,11 @@ pub fn page_request<K: DeserializeOwned>(limit: i64, cursor: Option<&str>, sort:
 }
 
 fn encode_cursor<K: Serialize>(sort: &str, key: &K) -> String {
-    let json = serde_json::to_vec(&Cursor { s: sort.to_owned(), k: key }).expect("cursor keys serialize");
+    let json = serde_json::to_vec(&Cursor {
+        s: sort.to_owned(),
+        k: key,
+    })
+    .expect("cursor keys serialize");
     URL_SAFE_NO_PAD.encode(json)
 }
 
@@ -111,14 +131,20 @@ where
         Format::Json => HttpResponse::Ok().content_type("application/json").body(
             serde_json::to_vec(&ListResponse {
                 data,
-                meta: ListMeta { total: page.total, limit, next_cursor: next_cursor.clone() },
+                meta: ListMeta {
+                    total: page.total,
+                    limit,
+                    next_cursor: next_cursor.clone(),
+                },
             })
             .expect("views serialize"),
         ),
         Format::Csv => csv_response(&data, file_stem),
     };
     if let Some(cursor) = next_cursor {
-        if let Ok(value) = header::HeaderValue::from_str(&format!("<{}>; rel=\"next\"", next_link(req, &cursor))) {
+        if let Ok(value) =
+            header::HeaderValue::from_str(&format!("<{}>; rel=\"next\"", next_link(req, &cursor)))
+        {
             response.headers_mut().insert(header::LINK, value);
         }
     }
@@ -157,7 +183,10 @@ pub fn csv_response<V: Serialize + Default>(rows: &[V], file_stem: &str) -> Http
     }
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8; header=present")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_stem}.csv\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_stem}.csv\""),
+        ))
         .body(out)
 }
 
@@ -166,7 +195,11 @@ fn cell(value: Option<&serde_json::Value>) -> String {
     match value {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Array(items)) => items.iter().map(|v| cell(Some(v))).collect::<Vec<_>>().join(";"),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| cell(Some(v)))
+            .collect::<Vec<_>>()
+            .join(";"),
         // Whole numbers print without a trailing ".0" so spreadsheets see integers.
         Some(Value::Number(n)) => match n.as_f64() {
             Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
@@ -178,5 +211,7 @@ fn cell(value: Option<&serde_json::Value>) -> String {
 
 /// A single resource as JSON.
 pub fn json<V: Serialize>(view: &V) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(serde_json::to_vec(view).expect("views serialize"))
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(serde_json::to_vec(view).expect("views serialize"))
 }

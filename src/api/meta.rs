@@ -16,5 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 )]
 #[get("/openapi.json")]
 async fn openapi_json(doc: web::Data<OpenApiJson>) -> HttpResponse {
-    HttpResponse::Ok().content_type("application/json").body(doc.0.clone())
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.0.clone())
 }

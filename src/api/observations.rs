@@ -10,7 +10,9 @@ use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn}
 use crate::db::Pool;
 use crate::domain::vocab;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::store::observations::{self as store, Observation, ObservationFilter, ObservationKey, ObservationSort};
+use crate::store::observations::{
+    self as store, Observation, ObservationFilter, ObservationKey, ObservationSort,
+};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_observations).service(get_observation);
@@ -46,7 +48,9 @@ pub struct ObservationView {
     #[schema(example = "bac-giang-tt-tt-2022-tong-ket")]
     pub source_id: Option<String>,
     /// The verbatim sentence fragment the figure came from.
-    #[schema(example = "Toàn tỉnh Bắc Giang hiện có tổng thuê bao điện thoại ước đạt 1,85 triệu, bằng 102,8% so với cùng kỳ")]
+    #[schema(
+        example = "Toàn tỉnh Bắc Giang hiện có tổng thuê bao điện thoại ước đạt 1,85 triệu, bằng 102,8% so với cùng kỳ"
+    )]
     pub quote: Option<String>,
 }
 
@@ -133,9 +137,16 @@ async fn list_observations(
     let limit = params::limit(query.limit.as_deref())?;
     let sort_name = query.sort.as_deref().unwrap_or("id");
     let sort = ObservationSort::parse(sort_name).ok_or_else(|| {
-        ApiError::invalid("sort", format!("`sort` must be one of {}, got `{sort_name}`", ObservationSort::NAMES.join(", ")))
+        ApiError::invalid(
+            "sort",
+            format!(
+                "`sort` must be one of {}, got `{sort_name}`",
+                ObservationSort::NAMES.join(", ")
+            ),
+        )
     })?;
-    let page_request = listing::page_request::<ObservationKey>(limit, query.cursor.as_deref(), sort.name())?;
+    let page_request =
+        listing::page_request::<ObservationKey>(limit, query.cursor.as_deref(), sort.name())?;
     let mut filter = ObservationFilter {
         province_ids: Vec::new(),
         indicator_codes: params::list(query.indicator.as_deref()),
@@ -143,7 +154,11 @@ async fn list_observations(
         starts_from: params::from_period(query.from.as_deref())?,
         ends_by: params::to_period(query.to.as_deref())?,
         categories: params::one_of_each("category", query.category.as_deref(), vocab::CATEGORIES)?,
-        statuses: params::one_of_each("status", query.status.as_deref(), vocab::OBSERVATION_STATUSES)?,
+        statuses: params::one_of_each(
+            "status",
+            query.status.as_deref(),
+            vocab::OBSERVATION_STATUSES,
+        )?,
         source_ids: params::list(query.source.as_deref()),
     };
     let province_refs = params::list(query.province.as_deref());
@@ -153,7 +168,15 @@ async fn list_observations(
         Ok(store::list(conn, &filter, sort, &page_request)?)
     })
     .await?;
-    Ok(listing::respond(&req, format, "observations", sort.name(), limit, page, ObservationView::from))
+    Ok(listing::respond(
+        &req,
+        format,
+        "observations",
+        sort.name(),
+        limit,
+        page,
+        ObservationView::from,
+    ))
 }
 
 /// Get one observation.
@@ -167,7 +190,10 @@ async fn list_observations(
     )
 )]
 #[get("/observations/{id}")]
-async fn get_observation(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_observation(
+    path: web::Path<String>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
     let id = params::id("observation", &path.into_inner())?;
     let observation = with_conn(&pool, move |conn| {
         store::find(conn, id)?.ok_or_else(|| ApiError::not_found("observation", id.to_string()))

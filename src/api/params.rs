@@ -15,15 +15,24 @@ pub fn limit(raw: Option<&str>) -> ApiResult<i64> {
         None => Ok(DEFAULT_LIMIT),
         Some(s) => match s.trim().parse::<i64>() {
             Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-            _ => Err(ApiError::invalid("limit", format!("`limit` must be an integer from 1 to {MAX_LIMIT}, got `{s}`"))),
+            _ => Err(ApiError::invalid(
+                "limit",
+                format!("`limit` must be an integer from 1 to {MAX_LIMIT}, got `{s}`"),
+            )),
         },
     }
 }
 
 /// A comma-separated list; empty items are ignored.
 pub fn list(raw: Option<&str>) -> Vec<String> {
-    raw.map(|s| s.split(',').map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned).collect())
-        .unwrap_or_default()
+    raw.map(|s| {
+        s.split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// A comma-separated list whose every item must be one of `allowed`.
@@ -33,7 +42,10 @@ pub fn one_of_each(name: &str, raw: Option<&str>, allowed: &[&str]) -> ApiResult
         if !allowed.contains(&value.as_str()) {
             return Err(ApiError::invalid(
                 name,
-                format!("`{name}` value `{value}` is not one of: {}", allowed.join(", ")),
+                format!(
+                    "`{name}` value `{value}` is not one of: {}",
+                    allowed.join(", ")
+                ),
             ));
         }
     }
@@ -49,23 +61,30 @@ pub fn periods(name: &str, raw: Option<&str>) -> ApiResult<Vec<String>> {
 }
 
 pub fn period(name: &str, raw: &str) -> ApiResult<PeriodId> {
-    raw.parse::<PeriodId>().map_err(|e| ApiError::invalid(name, format!("`{name}`: {e}")))
+    raw.parse::<PeriodId>()
+        .map_err(|e| ApiError::invalid(name, format!("`{name}`: {e}")))
 }
 
 /// `from`: periods starting on or after the start of this period.
 pub fn from_period(raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
-    raw.map(|s| period("from", s).map(|p| p.start_date())).transpose()
+    raw.map(|s| period("from", s).map(|p| p.start_date()))
+        .transpose()
 }
 
 /// `to`: periods ending on or before the end of this period.
 pub fn to_period(raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
-    raw.map(|s| period("to", s).map(|p| p.end_date())).transpose()
+    raw.map(|s| period("to", s).map(|p| p.end_date()))
+        .transpose()
 }
 
 pub fn date(name: &str, raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
     raw.map(|s| {
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .map_err(|_| ApiError::invalid(name, format!("`{name}` must be a date YYYY-MM-DD, got `{s}`")))
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+            ApiError::invalid(
+                name,
+                format!("`{name}` must be a date YYYY-MM-DD, got `{s}`"),
+            )
+        })
     })
     .transpose()
 }

@@ -36,7 +36,13 @@ pub struct PeriodView {
 
 impl From<Period> for PeriodView {
     fn from(p: Period) -> Self {
-        PeriodView { id: p.id, kind: p.kind, year: p.year, start_date: p.start_date, end_date: p.end_date }
+        PeriodView {
+            id: p.id,
+            kind: p.kind,
+            year: p.year,
+            start_date: p.start_date,
+            end_date: p.end_date,
+        }
     }
 }
 
@@ -89,7 +95,14 @@ async fn list_periods(
     let kinds: Vec<&str> = PeriodKind::ALL.iter().map(|k| k.as_str()).collect();
     let years = params::list(query.year.as_deref())
         .iter()
-        .map(|y| y.parse::<i32>().map_err(|_| ApiError::invalid("year", format!("`year` must be a year like 2023, got `{y}`"))))
+        .map(|y| {
+            y.parse::<i32>().map_err(|_| {
+                ApiError::invalid(
+                    "year",
+                    format!("`year` must be a year like 2023, got `{y}`"),
+                )
+            })
+        })
         .collect::<ApiResult<Vec<_>>>()?;
     let filter = PeriodFilter {
         kinds: params::one_of_each("kind", query.kind.as_deref(), &kinds)?,
@@ -97,9 +110,21 @@ async fn list_periods(
         starts_from: params::from_period(query.from.as_deref())?,
         ends_by: params::to_period(query.to.as_deref())?,
     };
-    let page_request = listing::page_request::<PeriodKey>(limit, query.cursor.as_deref(), "start_date")?;
-    let page = with_conn(&pool, move |conn| Ok(store::list(conn, &filter, &page_request)?)).await?;
-    Ok(listing::respond(&req, format, "periods", "start_date", limit, page, PeriodView::from))
+    let page_request =
+        listing::page_request::<PeriodKey>(limit, query.cursor.as_deref(), "start_date")?;
+    let page = with_conn(&pool, move |conn| {
+        Ok(store::list(conn, &filter, &page_request)?)
+    })
+    .await?;
+    Ok(listing::respond(
+        &req,
+        format,
+        "periods",
+        "start_date",
+        limit,
+        page,
+        PeriodView::from,
+    ))
 }
 
 /// Get one period. Equivalent spellings resolve to the canonical id (`2023-6M` is `2023-H1`).

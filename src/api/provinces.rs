@@ -84,16 +84,30 @@ fn views(conn: &mut DbConnection, rows: Vec<Province>) -> ApiResult<Vec<Province
     for p in store::with_gso_codes(conn, &codes)? {
         by_code.entry(p.gso_code).or_default().push(p.id);
     }
-    Ok(rows.into_iter().map(|p| view(p, &links, &by_code)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|p| view(p, &links, &by_code))
+        .collect())
 }
 
-fn view(p: Province, links: &[LineageLink], by_code: &HashMap<String, Vec<String>>) -> ProvinceView {
+fn view(
+    p: Province,
+    links: &[LineageLink],
+    by_code: &HashMap<String, Vec<String>>,
+) -> ProvinceView {
     let predecessors: Vec<&LineageLink> = links.iter().filter(|l| l.successor_id == p.id).collect();
     let successors: Vec<&LineageLink> = links.iter().filter(|l| l.predecessor_id == p.id).collect();
-    let lineage_effective_date = predecessors.iter().chain(&successors).map(|l| l.effective_date).max();
+    let lineage_effective_date = predecessors
+        .iter()
+        .chain(&successors)
+        .map(|l| l.effective_date)
+        .max();
     ProvinceView {
         eras: eras(&p),
-        predecessors: predecessors.iter().map(|l| l.predecessor_id.clone()).collect(),
+        predecessors: predecessors
+            .iter()
+            .map(|l| l.predecessor_id.clone())
+            .collect(),
         successors: successors.iter().map(|l| l.successor_id.clone()).collect(),
         lineage_effective_date,
         shares_gso_code_with: by_code
@@ -144,7 +158,10 @@ fn era_date(raw: &str) -> ApiResult<NaiveDate> {
     match raw.trim() {
         "2008" => Ok(vocab::merger_date().pred_opt().expect("valid date")),
         "2025" => Ok(vocab::merger_date()),
-        other => Err(ApiError::invalid("era", format!("`era` must be `2008` or `2025`, got `{other}`"))),
+        other => Err(ApiError::invalid(
+            "era",
+            format!("`era` must be `2008` or `2025`, got `{other}`"),
+        )),
     }
 }
 
@@ -172,8 +189,16 @@ async fn list_provinces(
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
-    let in_force_on = match (params::date("as_of", query.as_of.as_deref())?, query.era.as_deref()) {
-        (Some(_), Some(_)) => return Err(ApiError::invalid("era", "use either `as_of` or `era`, not both")),
+    let in_force_on = match (
+        params::date("as_of", query.as_of.as_deref())?,
+        query.era.as_deref(),
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "era",
+                "use either `as_of` or `era`, not both",
+            ))
+        }
         (Some(date), None) => Some(date),
         (None, Some(era)) => Some(era_date(era)?),
         (None, None) => None,
@@ -191,8 +216,20 @@ async fn list_provinces(
         Ok((page, views))
     })
     .await?;
-    let page = crate::store::Page { rows: views, total: page.total, next: page.next };
-    Ok(listing::respond(&req, format, "provinces", "id", limit, page, |v| v))
+    let page = crate::store::Page {
+        rows: views,
+        total: page.total,
+        next: page.next,
+    };
+    Ok(listing::respond(
+        &req,
+        format,
+        "provinces",
+        "id",
+        limit,
+        page,
+        |v| v,
+    ))
 }
 
 /// Which unit a code means on a date.
@@ -226,7 +263,8 @@ async fn get_province(
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
     let reference = path.into_inner();
-    let as_of = params::date("as_of", query.as_of.as_deref())?.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let as_of = params::date("as_of", query.as_of.as_deref())?
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let view = with_conn(&pool, move |conn| {
         let resolved = store::resolve(conn, &reference, as_of)?
             .ok_or_else(|| ApiError::not_found("province", reference.clone()))?;
@@ -238,13 +276,22 @@ async fn get_province(
 
 /// Resolves comma-separated province references (slug, GSO or ISO) to ids, as of today.
 /// An unknown reference is a 400 naming it.
-pub fn resolve_refs(conn: &mut DbConnection, name: &str, refs: &[String]) -> ApiResult<Vec<String>> {
+pub fn resolve_refs(
+    conn: &mut DbConnection,
+    name: &str,
+    refs: &[String],
+) -> ApiResult<Vec<String>> {
     let today = chrono::Utc::now().date_naive();
     refs.iter()
         .map(|r| {
             store::resolve(conn, r, today)?
                 .map(|resolved| resolved.province.id)
-                .ok_or_else(|| ApiError::invalid(name, format!("`{name}`: no province has the slug, GSO code or ISO code `{r}`")))
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        name,
+                        format!("`{name}`: no province has the slug, GSO code or ISO code `{r}`"),
+                    )
+                })
         })
         .collect()
 }

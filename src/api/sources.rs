@@ -21,7 +21,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct SourceView {
     #[schema(example = "bac-giang-tt-tt-2022-tong-ket")]
     pub id: String,
-    #[schema(example = "Hội nghị tổng kết công tác thông tin và truyền thông năm 2022 và triển khai nhiệm vụ năm 2023")]
+    #[schema(
+        example = "Hội nghị tổng kết công tác thông tin và truyền thông năm 2022 và triển khai nhiệm vụ năm 2023"
+    )]
     pub title: String,
     /// The publisher, where the article names it.
     #[schema(example = "Báo Tây Ninh")]
@@ -99,8 +101,19 @@ async fn list_sources(
         published_to: params::date("published_to", query.published_to.as_deref())?,
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
-    let page = with_conn(&pool, move |conn| Ok(store::list(conn, &filter, &page_request)?)).await?;
-    Ok(listing::respond(&req, format, "sources", "id", limit, page, SourceView::from))
+    let page = with_conn(&pool, move |conn| {
+        Ok(store::list(conn, &filter, &page_request)?)
+    })
+    .await?;
+    Ok(listing::respond(
+        &req,
+        format,
+        "sources",
+        "id",
+        limit,
+        page,
+        SourceView::from,
+    ))
 }
 
 /// Get one source.

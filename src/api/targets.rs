@@ -120,7 +120,15 @@ async fn list_targets(
         Ok(store::list(conn, &filter, &page_request)?)
     })
     .await?;
-    Ok(listing::respond(&req, format, "targets", "id", limit, page, TargetView::from))
+    Ok(listing::respond(
+        &req,
+        format,
+        "targets",
+        "id",
+        limit,
+        page,
+        TargetView::from,
+    ))
 }
 
 /// Get one target.

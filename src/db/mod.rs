@@ -53,7 +53,10 @@ impl DatabaseUrl {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             return Ok(Self::Postgres(url.to_owned()));
         }
-        if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             if path.is_empty() {
                 return Err("DATABASE_URL has no SQLite file path after `sqlite://`".into());
             }
@@ -100,9 +103,10 @@ impl ManageConnection for ConnectionManager {
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match &self.url {
             DatabaseUrl::Sqlite(path) => {
-                let mut conn =
-                    diesel::SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
-                conn.batch_execute(SQLITE_PRAGMAS).map_err(r2d2::Error::QueryError)?;
+                let mut conn = diesel::SqliteConnection::establish(path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
             DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url)
@@ -112,7 +116,8 @@ impl ManageConnection for ConnectionManager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -146,11 +151,26 @@ mod tests {
 
     #[test]
     fn parses_database_urls() {
-        assert_eq!(DatabaseUrl::parse("sqlite://chiso.db"), Ok(DatabaseUrl::Sqlite("chiso.db".into())));
-        assert_eq!(DatabaseUrl::parse("sqlite:///data/c.db"), Ok(DatabaseUrl::Sqlite("/data/c.db".into())));
-        assert_eq!(DatabaseUrl::parse("data/c.db"), Ok(DatabaseUrl::Sqlite("data/c.db".into())));
-        assert!(matches!(DatabaseUrl::parse("postgres://u@h/db"), Ok(DatabaseUrl::Postgres(_))));
-        assert!(matches!(DatabaseUrl::parse("postgresql://u@h/db"), Ok(DatabaseUrl::Postgres(_))));
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://chiso.db"),
+            Ok(DatabaseUrl::Sqlite("chiso.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite:///data/c.db"),
+            Ok(DatabaseUrl::Sqlite("/data/c.db".into()))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("data/c.db"),
+            Ok(DatabaseUrl::Sqlite("data/c.db".into()))
+        );
+        assert!(matches!(
+            DatabaseUrl::parse("postgres://u@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
+        assert!(matches!(
+            DatabaseUrl::parse("postgresql://u@h/db"),
+            Ok(DatabaseUrl::Postgres(_))
+        ));
         assert!(DatabaseUrl::parse("mysql://u@h/db").is_err());
         assert!(DatabaseUrl::parse("").is_err());
     }

@@ -18,8 +18,13 @@ pub enum PeriodKind {
 }
 
 impl PeriodKind {
-    pub const ALL: [PeriodKind; 5] =
-        [Self::Year, Self::Half, Self::Quarter, Self::Month, Self::YearToDate];
+    pub const ALL: [PeriodKind; 5] = [
+        Self::Year,
+        Self::Half,
+        Self::Quarter,
+        Self::Month,
+        Self::YearToDate,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -67,7 +72,10 @@ impl PeriodId {
     pub const TABLE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2035;
 
     pub fn year(year: i32) -> Self {
-        Self { year, part: Part::Year }
+        Self {
+            year,
+            part: Part::Year,
+        }
     }
 
     pub fn year_number(&self) -> i32 {
@@ -106,7 +114,9 @@ impl PeriodId {
         } else {
             NaiveDate::from_ymd_opt(self.year, last + 1, 1)
         };
-        next_month.and_then(|d| d.pred_opt()).expect("valid by construction")
+        next_month
+            .and_then(|d| d.pred_opt())
+            .expect("valid by construction")
     }
 
     /// Every canonical period of one year, in a stable order.
@@ -114,8 +124,15 @@ impl PeriodId {
         let mut parts = vec![Part::Year, Part::Half(1), Part::Half(2)];
         parts.extend((1..=4).map(Part::Quarter));
         parts.extend((1..=12).map(Part::Month));
-        parts.extend((2..=11).filter(|n| *n != 3 && *n != 6).map(Part::FirstMonths));
-        parts.into_iter().map(|part| PeriodId { year, part }).collect()
+        parts.extend(
+            (2..=11)
+                .filter(|n| *n != 3 && *n != 6)
+                .map(Part::FirstMonths),
+        );
+        parts
+            .into_iter()
+            .map(|part| PeriodId { year, part })
+            .collect()
     }
 
     fn canonical(year: i32, part: Part) -> Self {
@@ -134,7 +151,9 @@ impl FromStr for PeriodId {
     type Err = PeriodParseError;
 
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let err = || PeriodParseError { input: input.to_owned() };
+        let err = || PeriodParseError {
+            input: input.to_owned(),
+        };
         let s = input.trim().to_ascii_uppercase();
         let (year_str, rest) = match s.split_once('-') {
             Some((y, r)) => (y, Some(r)),
@@ -147,12 +166,19 @@ impl FromStr for PeriodId {
         if !YEARS.contains(&year) {
             return Err(err());
         }
-        let number = |digits: &str, range: std::ops::RangeInclusive<u32>| -> Result<u32, PeriodParseError> {
-            if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        let number = |digits: &str,
+                      range: std::ops::RangeInclusive<u32>|
+         -> Result<u32, PeriodParseError> {
+            if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
                 return Err(err());
             }
             let n: u32 = digits.parse().map_err(|_| err())?;
-            if range.contains(&n) { Ok(n) } else { Err(err()) }
+            if range.contains(&n) {
+                Ok(n)
+            } else {
+                Err(err())
+            }
         };
         let part = match rest {
             None => Part::Year,
@@ -181,7 +207,10 @@ impl fmt::Display for PeriodId {
 impl From<NaiveDate> for PeriodId {
     /// The month containing the date.
     fn from(date: NaiveDate) -> Self {
-        PeriodId { year: date.year(), part: Part::Month(date.month()) }
+        PeriodId {
+            year: date.year(),
+            part: Part::Month(date.month()),
+        }
     }
 }
 
@@ -195,7 +224,9 @@ mod tests {
 
     #[test]
     fn parses_and_prints_every_kind() {
-        for id in ["2023", "2022-H1", "2022-H2", "2023-Q3", "2023-07", "2023-11M"] {
+        for id in [
+            "2023", "2022-H1", "2022-H2", "2023-Q3", "2023-07", "2023-11M",
+        ] {
             assert_eq!(p(id).to_string(), id);
         }
         assert_eq!(p("2023").kind(), PeriodKind::Year);
@@ -214,7 +245,10 @@ mod tests {
     #[test]
     fn computes_date_ranges() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        assert_eq!((p("2024").start_date(), p("2024").end_date()), (d(2024, 1, 1), d(2024, 12, 31)));
+        assert_eq!(
+            (p("2024").start_date(), p("2024").end_date()),
+            (d(2024, 1, 1), d(2024, 12, 31))
+        );
         assert_eq!(p("2022-H1").end_date(), d(2022, 6, 30));
         assert_eq!(p("2023-Q3").start_date(), d(2023, 7, 1));
         assert_eq!(p("2024-02").end_date(), d(2024, 2, 29));
@@ -223,7 +257,10 @@ mod tests {
 
     #[test]
     fn rejects_malformed_ids() {
-        for bad in ["", "23", "2023-", "2023-H3", "2023-Q0", "2023-13", "2023-7", "2023-13M", "abcd", "1800", "2023-H1x", "2023-0M"] {
+        for bad in [
+            "", "23", "2023-", "2023-H3", "2023-Q0", "2023-13", "2023-7", "2023-13M", "abcd",
+            "1800", "2023-H1x", "2023-0M",
+        ] {
             assert!(bad.parse::<PeriodId>().is_err(), "{bad} should be rejected");
         }
     }

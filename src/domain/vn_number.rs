@@ -49,7 +49,11 @@ pub struct VnNumberError {
 
 impl fmt::Display for VnNumberError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a number chiso can read: {}", self.input, self.reason)
+        write!(
+            f,
+            "`{}` is not a number chiso can read: {}",
+            self.input, self.reason
+        )
     }
 }
 
@@ -87,7 +91,10 @@ const CURRENCY_WORDS: &[&str] = &["đồng", "vnđ", "vnd", "đ"];
 /// Parses one figure. Anything left over after the number, its scale, "%" and "đồng" is an
 /// error: a silently half-read number is worse than a refused one.
 pub fn parse(input: &str) -> Result<VnNumber, VnNumberError> {
-    let err = |reason| VnNumberError { input: input.to_owned(), reason };
+    let err = |reason| VnNumberError {
+        input: input.to_owned(),
+        reason,
+    };
     let lowered = input.trim().to_lowercase();
     let mut rest = lowered.as_str();
     let mut qualifier = None;
@@ -114,16 +121,23 @@ pub fn parse(input: &str) -> Result<VnNumber, VnNumberError> {
         return Err(err("no digits where the number should start"));
     }
     let (number, mut rest) = rest.split_at(number_len);
-    let (digits, mut exponent) = read_decimal(number).ok_or_else(|| err("digits and separators do not form a number"))?;
+    let (digits, mut exponent) =
+        read_decimal(number).ok_or_else(|| err("digits and separators do not form a number"))?;
 
     let mut denominator = None;
     if let Some(after) = rest.trim_start().strip_prefix('/') {
         let after = after.trim_start();
-        let len = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        let len = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
         if len == 0 {
             return Err(err("no digits after `/`"));
         }
-        denominator = Some(after[..len].parse::<i64>().map_err(|_| err("denominator too large"))?);
+        denominator = Some(
+            after[..len]
+                .parse::<i64>()
+                .map_err(|_| err("denominator too large"))?,
+        );
         rest = &after[len..];
     }
 
@@ -155,11 +169,20 @@ pub fn parse(input: &str) -> Result<VnNumber, VnNumberError> {
         return Err(err("a percentage cannot also be an amount of money"));
     }
     // Decimal digits and a power of ten, turned into the nearest f64 in one rounding step.
-    let value: f64 = format!("{digits}e{exponent}").parse().map_err(|_| err("number out of range"))?;
+    let value: f64 = format!("{digits}e{exponent}")
+        .parse()
+        .map_err(|_| err("number out of range"))?;
     if !value.is_finite() {
         return Err(err("number out of range"));
     }
-    Ok(VnNumber { value, qualifier, estimated, denominator, percent, currency })
+    Ok(VnNumber {
+        value,
+        qualifier,
+        estimated,
+        denominator,
+        percent,
+        currency,
+    })
 }
 
 /// Strips `word` and the space after it, only when it is a whole word.
@@ -180,7 +203,11 @@ fn read_decimal(s: &str) -> Option<(String, i32)> {
         (0, 0) => (s.to_owned(), String::new()),
         // Both present: the last one is the decimal mark, the other groups thousands.
         (_, _) if dots > 0 && commas > 0 => {
-            let decimal = if s.rfind('.') > s.rfind(',') { '.' } else { ',' };
+            let decimal = if s.rfind('.') > s.rfind(',') {
+                '.'
+            } else {
+                ','
+            };
             let group = if decimal == '.' { ',' } else { '.' };
             let (int, frac) = s.rsplit_once(decimal)?;
             if int.matches(decimal).count() > 0 || !is_grouped(int, group) {
@@ -210,7 +237,10 @@ fn read_decimal(s: &str) -> Option<(String, i32)> {
         }
         _ => unreachable!("all combinations handled above"),
     };
-    if int_part.is_empty() || !int_part.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
+    if int_part.is_empty()
+        || !int_part.bytes().all(|b| b.is_ascii_digit())
+        || !frac_part.bytes().all(|b| b.is_ascii_digit())
+    {
         return None;
     }
     let exponent = -(frac_part.len() as i32);
@@ -226,7 +256,9 @@ fn is_grouped(s: &str, sep: char) -> bool {
         && (1..=3).contains(&first.len())
         && first != "0"
         && first.bytes().all(|b| b.is_ascii_digit())
-        && rest.iter().all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
+        && rest
+            .iter()
+            .all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -274,9 +306,18 @@ mod tests {
     #[test]
     fn keeps_qualifiers_and_estimates() {
         let over = parse("trên 1.663.000").unwrap();
-        assert_eq!((over.value, over.qualifier), (1_663_000.0, Some(Qualifier::Over)));
-        assert_eq!(parse("khoảng 254.500").unwrap().qualifier, Some(Qualifier::About));
-        assert_eq!(parse("gần 6.000").unwrap().qualifier, Some(Qualifier::Nearly));
+        assert_eq!(
+            (over.value, over.qualifier),
+            (1_663_000.0, Some(Qualifier::Over))
+        );
+        assert_eq!(
+            parse("khoảng 254.500").unwrap().qualifier,
+            Some(Qualifier::About)
+        );
+        assert_eq!(
+            parse("gần 6.000").unwrap().qualifier,
+            Some(Qualifier::Nearly)
+        );
         assert_eq!(parse("hơn 1.500").unwrap().qualifier, Some(Qualifier::Over));
         let est = parse("ước đạt 1,72 triệu").unwrap();
         assert!(est.estimated);
@@ -304,7 +345,17 @@ mod tests {
 
     #[test]
     fn refuses_what_it_cannot_read() {
-        for bad in ["", "triệu", "abc", "1.2.3", "12 thuê bao", "1,2,3", "10/", "1..2", "--5"] {
+        for bad in [
+            "",
+            "triệu",
+            "abc",
+            "1.2.3",
+            "12 thuê bao",
+            "1,2,3",
+            "10/",
+            "1..2",
+            "--5",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should be refused");
         }
     }

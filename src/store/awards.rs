@@ -69,7 +69,11 @@ fn filtered(filter: &AwardFilter) -> awards::BoxedQuery<'_, MultiBackend> {
     query
 }
 
-pub fn list(conn: &mut DbConnection, filter: &AwardFilter, page: &PageRequest<i32>) -> QueryResult<Page<Award, i32>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AwardFilter,
+    page: &PageRequest<i32>,
+) -> QueryResult<Page<Award, i32>> {
     let total = filtered(filter).count().get_result(conn)?;
     let mut query = filtered(filter);
     if let Some(after) = page.after {
@@ -84,7 +88,11 @@ pub fn list(conn: &mut DbConnection, filter: &AwardFilter, page: &PageRequest<i3
 }
 
 pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Award>> {
-    awards::table.find(id).select(Award::as_select()).first(conn).optional()
+    awards::table
+        .find(id)
+        .select(Award::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn upsert(conn: &mut DbConnection, row: &NewAward) -> QueryResult<usize> {

@@ -58,16 +58,25 @@ pub fn list(
         .limit(page.limit + 1)
         .select(Indicator::as_select())
         .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |i| i.code.clone()))
+    Ok(Page::from_overfetch(rows, page.limit, total, |i| {
+        i.code.clone()
+    }))
 }
 
 pub fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Indicator>> {
-    indicators::table.find(code).select(Indicator::as_select()).first(conn).optional()
+    indicators::table
+        .find(code)
+        .select(Indicator::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Which of `codes` exist.
 pub fn existing(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<String>> {
-    indicators::table.filter(indicators::code.eq_any(codes)).select(indicators::code).load(conn)
+    indicators::table
+        .filter(indicators::code.eq_any(codes))
+        .select(indicators::code)
+        .load(conn)
 }
 
 pub fn upsert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {

@@ -168,19 +168,35 @@ pub fn list(
         ObservationSort::Id => query.order(id.asc()),
         ObservationSort::Value { descending: false } => query.order((value.asc(), id.asc())),
         ObservationSort::Value { descending: true } => query.order((value.desc(), id.desc())),
-        ObservationSort::Period { descending: false } => query.order((period_start.asc(), id.asc())),
-        ObservationSort::Period { descending: true } => query.order((period_start.desc(), id.desc())),
+        ObservationSort::Period { descending: false } => {
+            query.order((period_start.asc(), id.asc()))
+        }
+        ObservationSort::Period { descending: true } => {
+            query.order((period_start.desc(), id.desc()))
+        }
     };
-    let rows = query.limit(page.limit + 1).select(Observation::as_select()).load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |o| match sort {
-        ObservationSort::Id => ObservationKey::Id(o.id),
-        ObservationSort::Value { .. } => ObservationKey::Value(o.value, o.id),
-        ObservationSort::Period { .. } => ObservationKey::Period(o.period_start, o.id),
-    }))
+    let rows = query
+        .limit(page.limit + 1)
+        .select(Observation::as_select())
+        .load(conn)?;
+    Ok(Page::from_overfetch(
+        rows,
+        page.limit,
+        total,
+        |o| match sort {
+            ObservationSort::Id => ObservationKey::Id(o.id),
+            ObservationSort::Value { .. } => ObservationKey::Value(o.value, o.id),
+            ObservationSort::Period { .. } => ObservationKey::Period(o.period_start, o.id),
+        },
+    ))
 }
 
 pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Observation>> {
-    observations::table.find(id).select(Observation::as_select()).first(conn).optional()
+    observations::table
+        .find(id)
+        .select(Observation::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn upsert(conn: &mut DbConnection, row: &NewObservation) -> QueryResult<usize> {

@@ -70,7 +70,9 @@ pub fn list(
     let mut query = filtered(filter);
     if let Some((start, id)) = &page.after {
         query = query.filter(
-            periods::start_date.gt(*start).or(periods::start_date.eq(*start).and(periods::id.gt(id))),
+            periods::start_date
+                .gt(*start)
+                .or(periods::start_date.eq(*start).and(periods::id.gt(id))),
         );
     }
     let rows = query
@@ -78,11 +80,17 @@ pub fn list(
         .limit(page.limit + 1)
         .select(Period::as_select())
         .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |p| (p.start_date, p.id.clone())))
+    Ok(Page::from_overfetch(rows, page.limit, total, |p| {
+        (p.start_date, p.id.clone())
+    }))
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Period>> {
-    periods::table.find(id).select(Period::as_select()).first(conn).optional()
+    periods::table
+        .find(id)
+        .select(Period::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn upsert(conn: &mut DbConnection, row: &Period) -> QueryResult<usize> {

@@ -60,8 +60,16 @@ fn filtered(filter: &ProvinceFilter) -> provinces::BoxedQuery<'_, MultiBackend> 
     }
     if let Some(date) = filter.in_force_on {
         query = query
-            .filter(provinces::valid_from.is_null().or(provinces::valid_from.le(date)))
-            .filter(provinces::valid_to.is_null().or(provinces::valid_to.ge(date)));
+            .filter(
+                provinces::valid_from
+                    .is_null()
+                    .or(provinces::valid_from.le(date)),
+            )
+            .filter(
+                provinces::valid_to
+                    .is_null()
+                    .or(provinces::valid_to.ge(date)),
+            );
     }
     query
 }
@@ -81,11 +89,17 @@ pub fn list(
         .limit(page.limit + 1)
         .select(Province::as_select())
         .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |p| p.id.clone()))
+    Ok(Page::from_overfetch(rows, page.limit, total, |p| {
+        p.id.clone()
+    }))
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Province>> {
-    provinces::table.find(id).select(Province::as_select()).first(conn).optional()
+    provinces::table
+        .find(id)
+        .select(Province::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn with_gso_codes(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<Province>> {
@@ -99,8 +113,15 @@ pub fn with_gso_codes(conn: &mut DbConnection, codes: &[String]) -> QueryResult<
 /// Lineage links touching any of `ids`, as predecessor or successor.
 pub fn lineage_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<LineageLink>> {
     province_lineage::table
-        .filter(province_lineage::predecessor_id.eq_any(ids).or(province_lineage::successor_id.eq_any(ids)))
-        .order((province_lineage::successor_id.asc(), province_lineage::predecessor_id.asc()))
+        .filter(
+            province_lineage::predecessor_id
+                .eq_any(ids)
+                .or(province_lineage::successor_id.eq_any(ids)),
+        )
+        .order((
+            province_lineage::successor_id.asc(),
+            province_lineage::predecessor_id.asc(),
+        ))
         .select(LineageLink::as_select())
         .load(conn)
 }
@@ -115,21 +136,39 @@ pub struct Resolved {
 /// Resolves a slug (`bac-giang`), a GSO code (`24`) or an ISO 3166-2 code (`VN-54`).
 /// A GSO code used in both eras resolves to the unit in force on `as_of`; when none is, to the
 /// one that was in force most recently.
-pub fn resolve(conn: &mut DbConnection, reference: &str, as_of: NaiveDate) -> QueryResult<Option<Resolved>> {
+pub fn resolve(
+    conn: &mut DbConnection,
+    reference: &str,
+    as_of: NaiveDate,
+) -> QueryResult<Option<Resolved>> {
     let reference = reference.trim();
     if let Some(province) = find(conn, &reference.to_lowercase())? {
-        return Ok(Some(Resolved { province, shares_code_with: Vec::new() }));
+        return Ok(Some(Resolved {
+            province,
+            shares_code_with: Vec::new(),
+        }));
     }
-    if reference.len() <= 2 && !reference.is_empty() && reference.bytes().all(|b| b.is_ascii_digit()) {
+    if reference.len() <= 2
+        && !reference.is_empty()
+        && reference.bytes().all(|b| b.is_ascii_digit())
+    {
         let code = format!("{reference:0>2}");
         let mut units = with_gso_codes(conn, std::slice::from_ref(&code))?;
         // In force on `as_of` first, then the most recently valid.
-        units.sort_by_key(|p| (!p.in_force_on(as_of), std::cmp::Reverse(p.valid_to.unwrap_or(NaiveDate::MAX))));
+        units.sort_by_key(|p| {
+            (
+                !p.in_force_on(as_of),
+                std::cmp::Reverse(p.valid_to.unwrap_or(NaiveDate::MAX)),
+            )
+        });
         if units.is_empty() {
             return Ok(None);
         }
         let province = units.remove(0);
-        return Ok(Some(Resolved { province, shares_code_with: units }));
+        return Ok(Some(Resolved {
+            province,
+            shares_code_with: units,
+        }));
     }
     if reference.len() > 3 && reference[..3].eq_ignore_ascii_case("VN-") {
         let iso = format!("VN-{}", reference[3..].to_uppercase());
@@ -138,7 +177,10 @@ pub fn resolve(conn: &mut DbConnection, reference: &str, as_of: NaiveDate) -> Qu
             .select(Province::as_select())
             .first(conn)
             .optional()?;
-        return Ok(found.map(|province| Resolved { province, shares_code_with: Vec::new() }));
+        return Ok(found.map(|province| Resolved {
+            province,
+            shares_code_with: Vec::new(),
+        }));
     }
     Ok(None)
 }

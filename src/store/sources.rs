@@ -56,11 +56,17 @@ pub fn list(
         .limit(page.limit + 1)
         .select(Source::as_select())
         .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |s| s.id.clone()))
+    Ok(Page::from_overfetch(rows, page.limit, total, |s| {
+        s.id.clone()
+    }))
 }
 
 pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Source>> {
-    sources::table.find(id).select(Source::as_select()).first(conn).optional()
+    sources::table
+        .find(id)
+        .select(Source::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn upsert(conn: &mut DbConnection, row: &Source) -> QueryResult<usize> {

@@ -71,7 +71,11 @@ fn filtered(filter: &TargetFilter) -> targets::BoxedQuery<'_, MultiBackend> {
     query
 }
 
-pub fn list(conn: &mut DbConnection, filter: &TargetFilter, page: &PageRequest<i32>) -> QueryResult<Page<Target, i32>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &TargetFilter,
+    page: &PageRequest<i32>,
+) -> QueryResult<Page<Target, i32>> {
     let total = filtered(filter).count().get_result(conn)?;
     let mut query = filtered(filter);
     if let Some(after) = page.after {
@@ -86,7 +90,11 @@ pub fn list(conn: &mut DbConnection, filter: &TargetFilter, page: &PageRequest<i
 }
 
 pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Target>> {
-    targets::table.find(id).select(Target::as_select()).first(conn).optional()
+    targets::table
+        .find(id)
+        .select(Target::as_select())
+        .first(conn)
+        .optional()
 }
 
 pub fn upsert(conn: &mut DbConnection, row: &NewTarget) -> QueryResult<usize> {

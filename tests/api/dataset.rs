@@ -23,32 +23,66 @@ fn every_shipped_quote_occurs_verbatim_in_its_article() {
         .sources
         .iter()
         .map(|s| {
-            let file = s.seed_file.clone().expect("every shipped source names its seed file");
-            let text = std::fs::read_to_string(dir.join(&file))
-                .unwrap_or_else(|e| panic!("cannot read {} ({e}); set CHISO_SEEDS_DIR", dir.join(&file).display()));
+            let file = s
+                .seed_file
+                .clone()
+                .expect("every shipped source names its seed file");
+            let text = std::fs::read_to_string(dir.join(&file)).unwrap_or_else(|e| {
+                panic!(
+                    "cannot read {} ({e}); set CHISO_SEEDS_DIR",
+                    dir.join(&file).display()
+                )
+            });
             (s.id.clone(), text)
         })
         .collect();
     let mut checked = 0;
-    let mut cite = |what: &str, source: Option<&str>, quote: Option<&str>, value_text: Option<&str>| {
-        let (Some(source), Some(quote)) = (source, quote) else { panic!("{what} has no citation") };
-        let article = &articles[source];
-        assert!(article.contains(quote), "{what}: quote not verbatim in {source}: {quote}");
-        if let Some(text) = value_text {
-            assert!(quote.contains(text), "{what}: `{text}` not in its quote");
-        }
-        checked += 1;
-    };
+    let mut cite =
+        |what: &str, source: Option<&str>, quote: Option<&str>, value_text: Option<&str>| {
+            let (Some(source), Some(quote)) = (source, quote) else {
+                panic!("{what} has no citation")
+            };
+            let article = &articles[source];
+            assert!(
+                article.contains(quote),
+                "{what}: quote not verbatim in {source}: {quote}"
+            );
+            if let Some(text) = value_text {
+                assert!(quote.contains(text), "{what}: `{text}` not in its quote");
+            }
+            checked += 1;
+        };
     for o in &data.observation_records {
-        let what = format!("observation {}/{}/{}", o.province_id, o.indicator_code, o.period_id);
-        cite(&what, o.source_id.as_deref(), o.quote.as_deref(), o.value_text.as_deref());
+        let what = format!(
+            "observation {}/{}/{}",
+            o.province_id, o.indicator_code, o.period_id
+        );
+        cite(
+            &what,
+            o.source_id.as_deref(),
+            o.quote.as_deref(),
+            o.value_text.as_deref(),
+        );
     }
     for t in &data.target_records {
-        let what = format!("target {}/{}/{}", t.province_id, t.indicator_code, t.period_id);
-        cite(&what, t.source_id.as_deref(), t.quote.as_deref(), t.value_text.as_deref());
+        let what = format!(
+            "target {}/{}/{}",
+            t.province_id, t.indicator_code, t.period_id
+        );
+        cite(
+            &what,
+            t.source_id.as_deref(),
+            t.quote.as_deref(),
+            t.value_text.as_deref(),
+        );
     }
     for a in &data.award_records {
-        cite(&format!("award {}", a.quote), Some(&a.source_id), Some(&a.quote), None);
+        cite(
+            &format!("award {}", a.quote),
+            Some(&a.source_id),
+            Some(&a.quote),
+            None,
+        );
     }
     assert!(checked > 100, "only {checked} citations checked");
 }
@@ -71,7 +105,14 @@ async fn loading_the_dataset_twice_changes_nothing() {
 
 async fn snapshot(app: &crate::helpers::TestApp) -> Vec<serde_json::Value> {
     let mut all = Vec::new();
-    for path in ["provinces", "indicators", "observations", "targets", "awards", "sources"] {
+    for path in [
+        "provinces",
+        "indicators",
+        "observations",
+        "targets",
+        "awards",
+        "sources",
+    ] {
         all.push(app.get_ok(&format!("/api/v1/{path}?limit=1000")).await);
     }
     all
@@ -88,12 +129,19 @@ fn both_backends_have_the_same_migrations() {
         names.sort();
         for name in &names {
             for file in ["up.sql", "down.sql"] {
-                assert!(dir.join(name).join(file).exists(), "{backend}/{name}/{file} missing");
+                assert!(
+                    dir.join(name).join(file).exists(),
+                    "{backend}/{name}/{file} missing"
+                );
             }
         }
         names
     };
     let sqlite = names("sqlite");
     assert!(!sqlite.is_empty());
-    assert_eq!(sqlite, names("postgres"), "migrations/sqlite and migrations/postgres must hold the same migrations");
+    assert_eq!(
+        sqlite,
+        names("postgres"),
+        "migrations/sqlite and migrations/postgres must hold the same migrations"
+    );
 }

@@ -13,8 +13,14 @@ async fn a_non_numeric_limit_names_the_parameter() {
 #[actix_web::test]
 async fn an_unknown_query_parameter_is_named() {
     let app = spawn_app().await;
-    let problem = app.get("/api/v1/observations?provnce=bac-giang").await.problem(400);
-    assert!(problem["detail"].as_str().unwrap().contains("provnce"), "{problem}");
+    let problem = app
+        .get("/api/v1/observations?provnce=bac-giang")
+        .await
+        .problem(400);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("provnce"),
+        "{problem}"
+    );
 }
 
 #[actix_web::test]
@@ -38,7 +44,11 @@ async fn a_wrong_method_is_405_with_allow() {
 #[actix_web::test]
 async fn a_malformed_path_id_is_a_problem() {
     let app = spawn_app().await;
-    for path in ["/api/v1/observations/abc", "/api/v1/targets/1.5", "/api/v1/awards/99999999999"] {
+    for path in [
+        "/api/v1/observations/abc",
+        "/api/v1/targets/1.5",
+        "/api/v1/awards/99999999999",
+    ] {
         let problem = app.get(path).await.problem(400);
         assert_eq!(problem["parameter"], "id", "{path}");
     }
@@ -64,10 +74,21 @@ async fn missing_single_resources_are_404() {
 #[actix_web::test]
 async fn a_forged_or_foreign_cursor_is_refused() {
     let app = spawn_app().await;
-    let problem = app.get("/api/v1/observations?cursor=not-a-cursor").await.problem(400);
+    let problem = app
+        .get("/api/v1/observations?cursor=not-a-cursor")
+        .await
+        .problem(400);
     assert_eq!(problem["parameter"], "cursor");
     let first = app.get_ok("/api/v1/observations?limit=2").await;
     let cursor = first["meta"]["next_cursor"].as_str().unwrap();
-    let problem = app.get(&format!("/api/v1/observations?limit=2&sort=-value&cursor={cursor}")).await.problem(400);
-    assert!(problem["detail"].as_str().unwrap().contains("sort"), "{problem}");
+    let problem = app
+        .get(&format!(
+            "/api/v1/observations?limit=2&sort=-value&cursor={cursor}"
+        ))
+        .await
+        .problem(400);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("sort"),
+        "{problem}"
+    );
 }

@@ -37,7 +37,9 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 /// The PostgreSQL server the suite runs against, if any. Set but unreachable is a failure,
 /// never a silent fall-back to SQLite.
 pub fn postgres_base_url() -> Option<String> {
-    std::env::var("CHISO_TEST_POSTGRES_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("CHISO_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// A fresh database URL: a temporary SQLite file, or a new schema on the test PostgreSQL.
@@ -48,11 +50,16 @@ fn fresh_database() -> (String, TestDatabase) {
                 "chiso_test_{}_{}_{}",
                 std::process::id(),
                 COUNTER.fetch_add(1, Ordering::SeqCst),
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .subsec_nanos()
             );
-            let mut conn = diesel::PgConnection::establish(&base_url)
-                .unwrap_or_else(|e| panic!("CHISO_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}"));
-            conn.batch_execute(&format!("CREATE SCHEMA \"{schema}\"")).expect("create test schema");
+            let mut conn = diesel::PgConnection::establish(&base_url).unwrap_or_else(|e| {
+                panic!("CHISO_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}")
+            });
+            conn.batch_execute(&format!("CREATE SCHEMA \"{schema}\""))
+                .expect("create test schema");
             let separator = if base_url.contains('?') { '&' } else { '?' };
             let url = format!("{base_url}{separator}options=-csearch_path%3D{schema}");
             (url, TestDatabase::Postgres { base_url, schema })
@@ -68,11 +75,22 @@ fn fresh_database() -> (String, TestDatabase) {
 pub async fn spawn_app() -> TestApp {
     let _ = env_logger::builder().is_test(true).try_init();
     let (database_url, db) = fresh_database();
-    let settings = Settings { database_url: database_url.clone(), bind: "127.0.0.1:0".into(), pool_size: 4 };
-    let app = Application::build(settings).await.expect("application builds");
+    let settings = Settings {
+        database_url: database_url.clone(),
+        bind: "127.0.0.1:0".into(),
+        pool_size: 4,
+    };
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    TestApp { address, client: reqwest::Client::new(), database_url, _db: db }
+    TestApp {
+        address,
+        client: reqwest::Client::new(),
+        database_url,
+        _db: db,
+    }
 }
 
 /// A response read whole.
@@ -88,16 +106,27 @@ impl Reply {
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// Asserts an RFC 9457 problem with this status and returns it.
     pub fn problem(&self, status: u16) -> Value {
         assert_eq!(self.status, status, "body: {}", self.body);
-        assert_eq!(self.header("content-type").as_deref(), Some("application/problem+json"), "body: {}", self.body);
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "body: {}",
+            self.body
+        );
         let problem = self.json();
         for field in ["type", "title", "status", "detail"] {
-            assert!(problem.get(field).is_some(), "problem lacks `{field}`: {problem}");
+            assert!(
+                problem.get(field).is_some(),
+                "problem lacks `{field}`: {problem}"
+            );
         }
         assert_eq!(problem["status"], status);
         problem
@@ -105,8 +134,15 @@ impl Reply {
 }
 
 impl TestApp {
-    pub async fn request(&self, method: reqwest::Method, path: &str, accept: Option<&str>) -> Reply {
-        let mut request = self.client.request(method, format!("{}{path}", self.address));
+    pub async fn request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        accept: Option<&str>,
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
         if let Some(accept) = accept {
             request = request.header("accept", accept);
         }
@@ -123,7 +159,8 @@ impl TestApp {
     }
 
     pub async fn get_csv(&self, path: &str) -> Reply {
-        self.request(reqwest::Method::GET, path, Some("text/csv")).await
+        self.request(reqwest::Method::GET, path, Some("text/csv"))
+            .await
     }
 
     /// GETs a JSON 200 and returns its body.
@@ -145,12 +182,25 @@ impl TestApp {
             pages += 1;
             items.extend(body["data"].as_array().expect("data array").iter().cloned());
             if let Some(cursor) = body["meta"]["next_cursor"].as_str() {
-                let link = reply.header("link").expect("a Link header on every page but the last");
-                assert!(link.ends_with("rel=\"next\"") && link.contains(cursor), "{link}");
-                let target = link.trim_start_matches('<').split('>').next().unwrap().to_owned();
+                let link = reply
+                    .header("link")
+                    .expect("a Link header on every page but the last");
+                assert!(
+                    link.ends_with("rel=\"next\"") && link.contains(cursor),
+                    "{link}"
+                );
+                let target = link
+                    .trim_start_matches('<')
+                    .split('>')
+                    .next()
+                    .unwrap()
+                    .to_owned();
                 next = Some(target);
             } else {
-                assert!(reply.header("link").is_none(), "no Link header on the last page");
+                assert!(
+                    reply.header("link").is_none(),
+                    "no Link header on the last page"
+                );
             }
             assert!(pages < 1000, "pagination does not end");
         }
@@ -160,9 +210,19 @@ impl TestApp {
 
 /// Parses a CSV body (after its byte-order mark) into header and rows.
 pub fn parse_csv(body: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let body = body.strip_prefix('\u{feff}').expect("CSV starts with a UTF-8 byte-order mark");
+    let body = body
+        .strip_prefix('\u{feff}')
+        .expect("CSV starts with a UTF-8 byte-order mark");
     let mut reader = csv::Reader::from_reader(body.as_bytes());
-    let header = reader.headers().expect("header row").iter().map(str::to_owned).collect();
-    let rows = reader.records().map(|r| r.expect("CSV record").iter().map(str::to_owned).collect()).collect();
+    let header = reader
+        .headers()
+        .expect("header row")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.expect("CSV record").iter().map(str::to_owned).collect())
+        .collect();
     (header, rows)
 }

@@ -20,7 +20,10 @@ async fn every_list_has_the_same_shape() {
     for (path, _) in LISTS {
         let body = app.get_ok(path).await;
         assert!(body["data"].is_array(), "{path}");
-        assert!(!body["data"].as_array().unwrap().is_empty(), "{path} ships data");
+        assert!(
+            !body["data"].as_array().unwrap().is_empty(),
+            "{path} ships data"
+        );
         assert!(body["meta"]["total"].as_i64().unwrap() > 0, "{path}");
         assert_eq!(body["meta"]["limit"], 100, "{path}");
         assert!(body["meta"].get("next_cursor").is_some(), "{path}");
@@ -63,7 +66,11 @@ async fn every_item_of_a_list_is_reachable_by_its_id() {
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            assert_eq!(app.get_ok(&format!("{path}/{id}")).await, *item, "{path}/{id}");
+            assert_eq!(
+                app.get_ok(&format!("{path}/{id}")).await,
+                *item,
+                "{path}/{id}"
+            );
         }
     }
 }

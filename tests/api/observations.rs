@@ -11,20 +11,35 @@ async fn a_figure_comes_with_its_source_and_quote() {
     assert_eq!(figure["value"], 1_850_000.0);
     assert_eq!(figure["status"], "estimated");
     assert_eq!(figure["value_text"], "1,85 triệu");
-    assert!(figure["quote"].as_str().unwrap().contains("ước đạt 1,85 triệu"));
-    let source = app.get_ok(&format!("/api/v1/sources/{}", figure["source_id"].as_str().unwrap())).await;
+    assert!(figure["quote"]
+        .as_str()
+        .unwrap()
+        .contains("ước đạt 1,85 triệu"));
+    let source = app
+        .get_ok(&format!(
+            "/api/v1/sources/{}",
+            figure["source_id"].as_str().unwrap()
+        ))
+        .await;
     assert_eq!(source["published_on"], "2022-12-29");
     let id = figure["id"].as_i64().unwrap();
-    assert_eq!(app.get_ok(&format!("/api/v1/observations/{id}")).await, *figure);
+    assert_eq!(
+        app.get_ok(&format!("/api/v1/observations/{id}")).await,
+        *figure
+    );
 }
 
 #[actix_web::test]
 async fn ranks_carry_their_denominator() {
     let app = spawn_app().await;
-    let body = app.get_ok("/api/v1/observations?province=24&indicator=dti_rank").await;
+    let body = app
+        .get_ok("/api/v1/observations?province=24&indicator=dti_rank")
+        .await;
     // 24 means today's Bắc Ninh, which has no figures of its own yet.
     assert_eq!(body["meta"]["total"], 0);
-    let body = app.get_ok("/api/v1/observations?province=VN-54&indicator=dti_rank&period=2021").await;
+    let body = app
+        .get_ok("/api/v1/observations?province=VN-54&indicator=dti_rank&period=2021")
+        .await;
     assert_eq!(body["data"][0]["value"], 10.0);
     assert_eq!(body["data"][0]["rank_of"], 63);
 }
@@ -32,24 +47,45 @@ async fn ranks_carry_their_denominator() {
 #[actix_web::test]
 async fn filters_by_several_values_and_period_ranges() {
     let app = spawn_app().await;
-    let both = app.get_ok("/api/v1/observations?province=bac-giang,thanh-hoa&limit=1000").await;
-    let provinces: std::collections::HashSet<&str> =
-        both["data"].as_array().unwrap().iter().map(|o| o["province_id"].as_str().unwrap()).collect();
+    let both = app
+        .get_ok("/api/v1/observations?province=bac-giang,thanh-hoa&limit=1000")
+        .await;
+    let provinces: std::collections::HashSet<&str> = both["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["province_id"].as_str().unwrap())
+        .collect();
     assert_eq!(provinces, ["bac-giang", "thanh-hoa"].into_iter().collect());
 
-    let ranged = app.get_ok("/api/v1/observations?from=2022&to=2022&limit=1000").await;
+    let ranged = app
+        .get_ok("/api/v1/observations?from=2022&to=2022&limit=1000")
+        .await;
     for o in ranged["data"].as_array().unwrap() {
         assert!(o["period_id"].as_str().unwrap().starts_with("2022"), "{o}");
     }
     assert!(ranged["meta"]["total"].as_i64().unwrap() > 0);
 
-    let estimated = app.get_ok("/api/v1/observations?status=estimated&limit=1000").await;
-    assert!(estimated["data"].as_array().unwrap().iter().all(|o| o["status"] == "estimated"));
+    let estimated = app
+        .get_ok("/api/v1/observations?status=estimated&limit=1000")
+        .await;
+    assert!(estimated["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["status"] == "estimated"));
 
-    let telecom = app.get_ok("/api/v1/observations?category=telecom&limit=1000").await;
+    let telecom = app
+        .get_ok("/api/v1/observations?category=telecom&limit=1000")
+        .await;
     assert!(telecom["meta"]["total"].as_i64().unwrap() > 0);
     for o in telecom["data"].as_array().unwrap() {
-        let indicator = app.get_ok(&format!("/api/v1/indicators/{}", o["indicator_code"].as_str().unwrap())).await;
+        let indicator = app
+            .get_ok(&format!(
+                "/api/v1/indicators/{}",
+                o["indicator_code"].as_str().unwrap()
+            ))
+            .await;
         assert_eq!(indicator["category"], "telecom");
     }
 }
@@ -57,22 +93,34 @@ async fn filters_by_several_values_and_period_ranges() {
 #[actix_web::test]
 async fn sorts_by_value_descending_across_pages() {
     let app = spawn_app().await;
-    let all = app.get_ok("/api/v1/observations?sort=-value&limit=1000").await;
-    let (paged, pages) = app.collect_pages("/api/v1/observations?sort=-value&limit=7").await;
+    let all = app
+        .get_ok("/api/v1/observations?sort=-value&limit=1000")
+        .await;
+    let (paged, pages) = app
+        .collect_pages("/api/v1/observations?sort=-value&limit=7")
+        .await;
     assert!(pages > 2);
     assert_eq!(paged, *all["data"].as_array().unwrap());
     let values: Vec<f64> = paged.iter().map(|o| o["value"].as_f64().unwrap()).collect();
-    assert!(values.windows(2).all(|w| w[0] >= w[1]), "not descending: {values:?}");
+    assert!(
+        values.windows(2).all(|w| w[0] >= w[1]),
+        "not descending: {values:?}"
+    );
     assert_eq!(paged.len() as i64, all["meta"]["total"].as_i64().unwrap());
 }
 
 #[actix_web::test]
 async fn sorts_by_period_across_pages() {
     let app = spawn_app().await;
-    let (paged, _) = app.collect_pages("/api/v1/observations?sort=period&limit=9").await;
+    let (paged, _) = app
+        .collect_pages("/api/v1/observations?sort=period&limit=9")
+        .await;
     let all = app.get_ok("/api/v1/observations?limit=1000").await;
     assert_eq!(paged.len(), all["data"].as_array().unwrap().len());
-    let first = paged.first().unwrap()["period_id"].as_str().unwrap().to_owned();
+    let first = paged.first().unwrap()["period_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(first, "2020", "the earliest figure is Tây Ninh's DTI 2020");
 }
 
@@ -80,19 +128,37 @@ async fn sorts_by_period_across_pages() {
 async fn serves_csv_by_accept_header_or_format_parameter() {
     let app = spawn_app().await;
     let by_header = app.get_csv("/api/v1/observations?province=bac-giang").await;
-    let by_param = app.get("/api/v1/observations?province=bac-giang&format=csv").await;
+    let by_param = app
+        .get("/api/v1/observations?province=bac-giang&format=csv")
+        .await;
     assert_eq!(by_header.status, 200);
     assert_eq!(by_header.body, by_param.body);
-    assert!(by_header.header("content-type").unwrap().starts_with("text/csv; charset=utf-8"));
-    assert!(by_header.header("content-disposition").unwrap().contains("observations.csv"));
+    assert!(by_header
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/csv; charset=utf-8"));
+    assert!(by_header
+        .header("content-disposition")
+        .unwrap()
+        .contains("observations.csv"));
     let (header, rows) = parse_csv(&by_header.body);
-    assert_eq!(&header[..5], ["id", "province_id", "indicator_code", "period_id", "value"]);
+    assert_eq!(
+        &header[..5],
+        ["id", "province_id", "indicator_code", "period_id", "value"]
+    );
     let json = app.get_ok("/api/v1/observations?province=bac-giang").await;
     assert_eq!(rows.len(), json["data"].as_array().unwrap().len());
-    let phone = rows.iter().find(|r| r[2] == "phone_subscribers").expect("phone row");
+    let phone = rows
+        .iter()
+        .find(|r| r[2] == "phone_subscribers")
+        .expect("phone row");
     assert_eq!(phone[4], "1850000");
     let quote = header.iter().position(|h| h == "quote").unwrap();
-    assert!(phone[quote].contains("Toàn tỉnh Bắc Giang"), "Vietnamese text intact: {}", phone[quote]);
+    assert!(
+        phone[quote].contains("Toàn tỉnh Bắc Giang"),
+        "Vietnamese text intact: {}",
+        phone[quote]
+    );
 }
 
 #[actix_web::test]
@@ -119,7 +185,10 @@ async fn rejects_bad_observation_filters_naming_them() {
         ("limit=abc", "limit"),
         ("format=xml", "format"),
     ] {
-        let problem = app.get(&format!("/api/v1/observations?{query}")).await.problem(400);
+        let problem = app
+            .get(&format!("/api/v1/observations?{query}"))
+            .await
+            .problem(400);
         assert_eq!(problem["parameter"], parameter, "{query}: {problem}");
     }
 }

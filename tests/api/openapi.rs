@@ -27,9 +27,11 @@ const EXPECTED_PATHS: &[&str] = &[
 async fn served_document_equals_the_committed_one() {
     let app = spawn_app().await;
     let served = app.get_ok("/api/v1/openapi.json").await;
-    let committed_text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
-        .expect("openapi/openapi.json is committed");
-    let committed: serde_json::Value = serde_json::from_str(&committed_text).expect("committed document is JSON");
+    let committed_text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .expect("openapi/openapi.json is committed");
+    let committed: serde_json::Value =
+        serde_json::from_str(&committed_text).expect("committed document is JSON");
     assert!(
         served == committed,
         "openapi/openapi.json is out of date: regenerate it with `cargo run -- openapi > openapi/openapi.json`"
@@ -41,7 +43,12 @@ async fn served_document_equals_the_committed_one() {
 async fn document_lists_every_route() {
     let app = spawn_app().await;
     let served = app.get_ok("/api/v1/openapi.json").await;
-    let paths: Vec<&str> = served["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    let paths: Vec<&str> = served["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(paths, EXPECTED_PATHS);
     for (path, item) in served["paths"].as_object().unwrap() {
         for (method, operation) in item.as_object().unwrap() {
@@ -56,8 +63,15 @@ async fn docs_page_is_served_from_the_binary() {
     let app = spawn_app().await;
     let page = app.get("/docs/").await;
     assert_eq!(page.status, 200);
-    assert!(page.body.contains("swagger"), "{}", &page.body[..200.min(page.body.len())]);
-    assert!(!page.body.contains("cdn") && !page.body.contains("unpkg"), "no CDN assets");
+    assert!(
+        page.body.contains("swagger"),
+        "{}",
+        &page.body[..200.min(page.body.len())]
+    );
+    assert!(
+        !page.body.contains("cdn") && !page.body.contains("unpkg"),
+        "no CDN assets"
+    );
     let bundle = app.get("/docs/swagger-ui-bundle.js").await;
     assert_eq!(bundle.status, 200);
     assert!(bundle.body.len() > 100_000);

@@ -8,10 +8,22 @@ async fn lists_every_unit_of_both_eras() {
     let body = app.get_ok("/api/v1/provinces?limit=1000").await;
     assert_eq!(body["meta"]["total"], 86);
     assert_eq!(body["data"].as_array().unwrap().len(), 86);
-    assert_eq!(app.get_ok("/api/v1/provinces?era=2008").await["meta"]["total"], 63);
-    assert_eq!(app.get_ok("/api/v1/provinces?era=2025").await["meta"]["total"], 34);
-    assert_eq!(app.get_ok("/api/v1/provinces?as_of=2024-12-31").await["meta"]["total"], 63);
-    assert_eq!(app.get_ok("/api/v1/provinces?as_of=2025-07-01").await["meta"]["total"], 34);
+    assert_eq!(
+        app.get_ok("/api/v1/provinces?era=2008").await["meta"]["total"],
+        63
+    );
+    assert_eq!(
+        app.get_ok("/api/v1/provinces?era=2025").await["meta"]["total"],
+        34
+    );
+    assert_eq!(
+        app.get_ok("/api/v1/provinces?as_of=2024-12-31").await["meta"]["total"],
+        63
+    );
+    assert_eq!(
+        app.get_ok("/api/v1/provinces?as_of=2025-07-01").await["meta"]["total"],
+        34
+    );
 }
 
 #[actix_web::test]
@@ -32,13 +44,26 @@ async fn search_ignores_case_and_diacritics() {
     let app = spawn_app().await;
     for q in ["bac%20giang", "B%E1%BA%AEC%20GIANG", "B%E1%BA%AFc%20Giang"] {
         let body = app.get_ok(&format!("/api/v1/provinces?q={q}")).await;
-        let ids: Vec<&str> = body["data"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+        let ids: Vec<&str> = body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap())
+            .collect();
         assert_eq!(ids, vec!["bac-giang"], "q={q}");
     }
     // "đ" matches "d": Đắk Nông and Đắk Lắk.
     let body = app.get_ok("/api/v1/provinces?q=dak").await;
-    let ids: Vec<&str> = body["data"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
-    assert!(ids.contains(&"dak-nong") && ids.contains(&"dak-lak"), "{ids:?}");
+    let ids: Vec<&str> = body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"dak-nong") && ids.contains(&"dak-lak"),
+        "{ids:?}"
+    );
 }
 
 #[actix_web::test]
@@ -53,7 +78,10 @@ async fn both_units_named_bac_ninh_are_found_with_their_eras() {
         .collect();
     assert_eq!(
         found,
-        vec![("bac-ninh".to_owned(), "[\"2008\"]".to_owned()), ("bac-ninh-2025".to_owned(), "[\"2025\"]".to_owned())]
+        vec![
+            ("bac-ninh".to_owned(), "[\"2008\"]".to_owned()),
+            ("bac-ninh-2025".to_owned(), "[\"2025\"]".to_owned())
+        ]
     );
 }
 
@@ -63,8 +91,14 @@ async fn gets_a_province_by_slug_gso_code_or_iso_code() {
     let by_slug = app.get_ok("/api/v1/provinces/bac-giang").await;
     assert_eq!(by_slug["name_vi"], "Bắc Giang");
     assert_eq!(by_slug["successors"], serde_json::json!(["bac-ninh-2025"]));
-    assert_eq!(app.get_ok("/api/v1/provinces/VN-54").await["id"], "bac-giang");
-    assert_eq!(app.get_ok("/api/v1/provinces/vn-54").await["id"], "bac-giang");
+    assert_eq!(
+        app.get_ok("/api/v1/provinces/VN-54").await["id"],
+        "bac-giang"
+    );
+    assert_eq!(
+        app.get_ok("/api/v1/provinces/vn-54").await["id"],
+        "bac-giang"
+    );
     assert_eq!(app.get_ok("/api/v1/provinces/67").await["id"], "dak-nong");
 }
 
@@ -73,11 +107,20 @@ async fn a_gso_code_used_in_both_eras_resolves_by_date_and_names_the_other_unit(
     let app = spawn_app().await;
     let today = app.get_ok("/api/v1/provinces/24").await;
     assert_eq!(today["id"], "bac-ninh-2025");
-    assert_eq!(today["shares_gso_code_with"], serde_json::json!(["bac-giang"]));
-    assert_eq!(today["predecessors"], serde_json::json!(["bac-giang", "bac-ninh"]));
+    assert_eq!(
+        today["shares_gso_code_with"],
+        serde_json::json!(["bac-giang"])
+    );
+    assert_eq!(
+        today["predecessors"],
+        serde_json::json!(["bac-giang", "bac-ninh"])
+    );
     let before = app.get_ok("/api/v1/provinces/24?as_of=2024-12-31").await;
     assert_eq!(before["id"], "bac-giang");
-    assert_eq!(before["shares_gso_code_with"], serde_json::json!(["bac-ninh-2025"]));
+    assert_eq!(
+        before["shares_gso_code_with"],
+        serde_json::json!(["bac-ninh-2025"])
+    );
 }
 
 #[actix_web::test]
@@ -96,7 +139,10 @@ async fn rejects_unknown_province_filters() {
     assert_eq!(problem["parameter"], "kind");
     let problem = app.get("/api/v1/provinces?era=1999").await.problem(400);
     assert_eq!(problem["parameter"], "era");
-    let problem = app.get("/api/v1/provinces?as_of=yesterday").await.problem(400);
+    let problem = app
+        .get("/api/v1/provinces?as_of=yesterday")
+        .await
+        .problem(400);
     assert_eq!(problem["parameter"], "as_of");
     app.get("/api/v1/provinces/atlantis").await.problem(404);
 }
