@@ -28,6 +28,52 @@ pub struct Settings {
     /// Database connections in the pool.
     #[arg(long, env = "CHISO_POOL_SIZE", default_value_t = 8, global = true)]
     pub pool_size: u32,
+
+    #[command(flatten)]
+    pub auth: AuthSettings,
+}
+
+/// How write tokens are signed and checked. With neither a secret nor a public key, writes are
+/// refused with an explanation; there is no built-in default secret.
+#[derive(Clone, Args, Default)]
+pub struct AuthSettings {
+    /// HS256 shared secret (at least 32 bytes).
+    #[arg(long = "jwt-secret", env = "CHISO_JWT_SECRET", global = true, hide_env_values = true)]
+    pub secret: Option<String>,
+
+    /// PEM public key file that verifies RS256 or EdDSA tokens.
+    #[arg(long = "jwt-public-key", env = "CHISO_JWT_PUBLIC_KEY", global = true)]
+    pub public_key: Option<std::path::PathBuf>,
+
+    /// PEM private key file, for `chiso token issue` with RS256 or EdDSA.
+    #[arg(long = "jwt-private-key", env = "CHISO_JWT_PRIVATE_KEY", global = true)]
+    pub private_key: Option<std::path::PathBuf>,
+
+    /// `HS256` (with a secret), `RS256` or `EdDSA` (with key files).
+    #[arg(long = "jwt-algorithm", env = "CHISO_JWT_ALGORITHM", global = true)]
+    pub algorithm: Option<String>,
+
+    /// The `iss` tokens must carry.
+    #[arg(long = "jwt-issuer", env = "CHISO_JWT_ISSUER", default_value = "chiso", global = true)]
+    pub issuer: String,
+
+    /// The `aud` tokens must carry.
+    #[arg(long = "jwt-audience", env = "CHISO_JWT_AUDIENCE", default_value = "chiso-api", global = true)]
+    pub audience: String,
+}
+
+/// Never prints the secret.
+impl std::fmt::Debug for AuthSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuthSettings")
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .field("public_key", &self.public_key)
+            .field("private_key", &self.private_key)
+            .field("algorithm", &self.algorithm)
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
 }
 
 impl Settings {

@@ -41,8 +41,21 @@ pub enum ApiError {
         path: String,
         allowed: Vec<Method>,
     },
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
     #[error("the record conflicts with an existing one: {0}")]
     Conflict(String),
+    #[error("{0}")]
+    PreconditionFailed(String),
+    #[error("the body is larger than the {limit} bytes this route accepts")]
+    PayloadTooLarge { limit: usize },
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The body parsed but its content is invalid; each error names its field (or row and column).
+    #[error("{detail}")]
+    Unprocessable { detail: String, errors: Vec<FieldError> },
     #[error("the database is busy, retry shortly")]
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
@@ -56,6 +69,36 @@ pub struct ProblemExtensions {
     pub parameter: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// One invalid field of a body (RFC 9457 `errors` member, located by JSON pointer), or one
+/// invalid cell of an import (located by row and column).
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// JSON pointer to the field, e.g. `/province_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "/province_id")]
+    pub pointer: Option<String>,
+    /// Import row, counting the header as row 1 in CSV and the first element as row 1 in JSON.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<usize>,
+    /// Import column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[schema(example = "no province has the slug, GSO code or ISO code `atlantis`")]
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn at(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError { pointer: Some(pointer.into()), row: None, column: None, detail: detail.into() }
+    }
+
+    pub fn cell(row: usize, column: impl Into<String>, detail: impl Into<String>) -> Self {
+        FieldError { pointer: None, row: Some(row), column: Some(column.into()), detail: detail.into() }
+    }
 }
 
 /// An RFC 9457 problem document, as every 4xx and 5xx answer carries it.
@@ -81,6 +124,8 @@ pub struct Problem {
     pub parameter: Option<String>,
     /// For 405: the methods the resource supports.
     pub allowed: Option<Vec<String>>,
+    /// For 422: each invalid field or import cell.
+    pub errors: Option<Vec<FieldError>>,
 }
 
 impl ApiError {
@@ -105,7 +150,13 @@ impl ApiError {
             Self::NotFound { .. } => ("not-found", "Resource not found"),
             Self::RouteNotFound(_) => ("no-such-route", "No such route"),
             Self::MethodNotAllowed { .. } => ("method-not-allowed", "Method not allowed"),
+            Self::Unauthorized(_) => ("unauthorized", "Authentication required"),
+            Self::Forbidden(_) => ("forbidden", "Not allowed"),
             Self::Conflict(_) => ("conflict", "Conflict"),
+            Self::PreconditionFailed(_) => ("precondition-failed", "Precondition failed"),
+            Self::PayloadTooLarge { .. } => ("payload-too-large", "Payload too large"),
+            Self::UnsupportedMediaType(_) => ("unsupported-media-type", "Unsupported media type"),
+            Self::Unprocessable { .. } => ("validation", "Invalid content"),
             Self::Unavailable(_) => ("unavailable", "Service unavailable"),
             Self::Internal(_) => ("internal", "Internal server error"),
         }
@@ -119,6 +170,7 @@ impl ApiError {
             Self::MethodNotAllowed { allowed, .. } => {
                 ext.allowed = Some(allowed.iter().map(|m| m.to_string()).collect())
             }
+            Self::Unprocessable { errors, .. } => ext.errors = Some(errors.clone()),
             _ => {}
         }
         ProblemDetails::from_status_code(problem_status(self.status_code()))
@@ -135,7 +187,13 @@ impl ResponseError for ApiError {
             Self::InvalidParameter { .. } | Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::NotFound { .. } | Self::RouteNotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -147,6 +205,12 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = self.problem().error_response();
+        if let Self::Unauthorized(_) = self {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"chiso\", error=\"invalid_token\""),
+            );
+        }
         if let Self::MethodNotAllowed { allowed, .. } = self {
             let allow = allowed
                 .iter()
@@ -204,25 +268,21 @@ pub fn path_error_handler(
     ApiError::invalid("path", format!("malformed path segment: {err}")).into()
 }
 
-/// Turns actix's JSON body extractor failures into problems.
+/// Turns actix's JSON body extractor failures into problems: 415 for another content type,
+/// 413 past the limit, 400 for malformed JSON.
 pub fn json_error_handler(
     err: actix_web::error::JsonPayloadError,
     _req: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    let detail = format!("malformed JSON body: {err}");
+    use actix_web::error::JsonPayloadError;
     match err {
-        actix_web::error::JsonPayloadError::ContentType => {
-            actix_web::error::InternalError::from_response(
-                detail.clone(),
-                ProblemDetails::from_status_code(http::StatusCode::UNSUPPORTED_MEDIA_TYPE)
-                    .with_type(problem_type("unsupported-media-type"))
-                    .with_title("Unsupported media type")
-                    .with_detail("the body must be application/json")
-                    .error_response(),
-            )
-            .into()
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("the body must be `Content-Type: application/json`".into()).into()
         }
-        _ => ApiError::Malformed(detail).into(),
+        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            ApiError::PayloadTooLarge { limit }.into()
+        }
+        other => ApiError::Malformed(format!("malformed JSON body: {other}")).into(),
     }
 }
 

@@ -5,6 +5,7 @@
 //! holds validated types shared by both; `dataset` is the shipped data.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod dataset;
 pub mod db;

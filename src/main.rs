@@ -28,6 +28,33 @@ enum Command {
     Seed,
     /// Print the OpenAPI document to standard output.
     Openapi,
+    /// Issue or revoke write tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a signed token (and nothing else) on standard output.
+    Issue {
+        /// Who the token is for; recorded as the author of every change made with it.
+        #[arg(long)]
+        sub: String,
+        /// `editor` or `admin`.
+        #[arg(long, default_value = "editor")]
+        role: chiso::auth::Role,
+        /// Lifetime, e.g. `30d`, `12h`.
+        #[arg(long, default_value = "30d", value_parser = humantime::parse_duration)]
+        ttl: std::time::Duration,
+    },
+    /// Deny a token from now on, on every server using this database.
+    Revoke {
+        /// The token's `jti` claim.
+        jti: String,
+        /// Why, for the record.
+        #[arg(long)]
+        reason: Option<String>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -47,6 +74,20 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Openapi => {
             println!("{}", chiso::openapi::document_json());
+            Ok(())
+        }
+        Command::Token(TokenCommand::Issue { sub, role, ttl }) => {
+            let keys = chiso::auth::Keys::from_settings(&cli.settings.auth)?.ok_or_else(|| {
+                anyhow::anyhow!("no key configured: set CHISO_JWT_SECRET, or CHISO_JWT_PUBLIC_KEY and CHISO_JWT_PRIVATE_KEY")
+            })?;
+            let (token, claims) = keys.issue(&sub, role, ttl)?;
+            log::info!("issued token jti={} for {} ({:?}), expires at {}", claims.jti, claims.sub, claims.role, claims.exp);
+            println!("{token}");
+            Ok(())
+        }
+        Command::Token(TokenCommand::Revoke { jti, reason }) => {
+            let newly = chiso::startup::revoke_token(&cli.settings, &jti, reason)?;
+            log::info!("{}", if newly { format!("revoked {jti}") } else { format!("{jti} was already revoked") });
             Ok(())
         }
     }

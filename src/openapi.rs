@@ -22,6 +22,7 @@ Every error is an RFC 9457 `application/problem+json` document naming the parame
         license(name = "Data: CC BY 4.0; code: MIT OR Apache-2.0"),
     ),
     paths(docs_page),
+    modifiers(&BearerAuth),
     components(schemas(Problem)),
     tags(
         (name = "provinces", description = "Provincial-level units of both eras, with the 1 July 2025 merger lineage"),
@@ -36,6 +37,28 @@ Every error is an RFC 9457 `application/problem+json` document naming the parame
     )
 )]
 struct ApiDoc;
+
+/// Writes need `Authorization: Bearer <JWT>`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A token from `chiso token issue`; role `editor` writes observations, targets, awards and sources, `admin` also provinces and indicators",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The interactive API documentation (Swagger UI, served from the binary, no CDN).
 #[utoipa::path(

@@ -71,6 +71,19 @@ pub fn seed(settings: &Settings) -> anyhow::Result<LoadReport> {
     load_dataset(&mut conn)
 }
 
+/// `chiso token revoke`: records the revocation in the database every server reads.
+pub fn revoke_token(settings: &Settings, jti: &str, reason: Option<String>) -> anyhow::Result<bool> {
+    let pool = prepare_database(&settings.database()?, 1, false)?;
+    let mut conn = pool.get()?;
+    let revoked = crate::store::tokens::RevokedToken {
+        jti: jti.to_owned(),
+        revoked_at: chrono::Utc::now().naive_utc(),
+        revoked_by: "cli".to_owned(),
+        reason,
+    };
+    Ok(crate::store::tokens::revoke(&mut conn, &revoked)?)
+}
+
 /// Routes known to the document, with their methods: lets the fallback tell 405 from 404.
 #[derive(Clone)]
 pub struct RouteTable(Vec<(ResourceDef, Vec<Method>)>);
@@ -124,6 +137,9 @@ async fn fallback(
     })
 }
 
+/// The largest JSON body a single-item write accepts.
+pub const JSON_BODY_LIMIT: usize = 256 * 1024;
+
 /// A built server, bound and ready to run.
 pub struct Application {
     address: SocketAddr,
@@ -134,12 +150,17 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let url = settings.database()?;
         log::info!("database: {}", settings.redacted_database_url());
-        let pool_size = settings.pool_size;
-        let pool = web::block(move || prepare_database(&url, pool_size, true)).await??;
+        // Bind first: a busy port should fail before the database is touched.
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
+        let pool_size = settings.pool_size;
+        let pool = web::block(move || prepare_database(&url, pool_size, true)).await??;
         let address = listener.local_addr()?;
-        let server = serve(listener, pool)?;
+        let keys = crate::auth::Keys::from_settings(&settings.auth)?;
+        if keys.is_none() {
+            log::warn!("no CHISO_JWT_SECRET or CHISO_JWT_PUBLIC_KEY: the API is read-only");
+        }
+        let server = serve(listener, pool, crate::auth::Auth(keys))?;
         Ok(Self { address, server })
     }
 
@@ -157,11 +178,12 @@ impl Application {
 }
 
 /// Starts the HTTP server on an already bound listener.
-pub fn serve(listener: TcpListener, pool: Pool) -> anyhow::Result<Server> {
+pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyhow::Result<Server> {
     let doc = openapi::document();
     let doc_json = web::Data::new(OpenApiJson(doc.to_pretty_json()?));
     let routes = web::Data::new(RouteTable::from_document(&doc));
     let pool = web::Data::new(pool);
+    let auth = web::Data::new(auth);
     let server = HttpServer::new(move || {
         App::new()
             .wrap(
@@ -176,9 +198,16 @@ pub fn serve(listener: TcpListener, pool: Pool) -> anyhow::Result<Server> {
             .app_data(pool.clone())
             .app_data(doc_json.clone())
             .app_data(routes.clone())
+            .app_data(auth.clone())
             .app_data(web::QueryConfig::default().error_handler(error::query_error_handler))
             .app_data(web::PathConfig::default().error_handler(error::path_error_handler))
-            .app_data(web::JsonConfig::default().error_handler(error::json_error_handler))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_BODY_LIMIT)
+                    .content_type_required(true)
+                    .content_type(|mime| mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+                    .error_handler(error::json_error_handler),
+            )
             .into_utoipa_app()
             .configure(crate::api::configure)
             .into_app()

@@ -1,19 +1,31 @@
 //! `/awards`: certificates of merit and commendations the articles report.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{self, Format, ListResponse};
+use super::edit::{Editable, Errors};
+use super::refs;
 use super::{params, provinces::resolve_refs, with_conn};
+use crate::auth::Role;
+use crate::domain::vocab;
+use crate::db::DbConnection;
+use crate::error::FieldError;
+use crate::store::awards::NewAward;
 use crate::db::Pool;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::awards::{self as store, Award, AwardFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_awards).service(get_award);
+    cfg.service(list_awards)
+        .service(get_award)
+        .service(create_award)
+        .service(replace_award)
+        .service(patch_award)
+        .service(delete_award);
 }
 
 /// An award handed out, as an article reports it.
@@ -149,11 +161,119 @@ async fn list_awards(
     )
 )]
 #[get("/awards/{id}")]
-async fn get_award(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_award(req: HttpRequest, path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
     let id = params::id("award", &path.into_inner())?;
     let award = with_conn(&pool, move |conn| {
         store::find(conn, id)?.ok_or_else(|| ApiError::not_found("award", id.to_string()))
     })
     .await?;
-    Ok(listing::json(&AwardView::from(award)))
+    Ok(super::edit::single(&req, &AwardView::from(award)))
+}
+
+/// An award to write. Its natural key is (source, quote, recipient kind). An `id` in the body
+/// is ignored: the path names the item.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "province_id": "thanh-hoa", "period_id": "2023", "awarded_on": "2024-01-02",
+    "award_type": "certificate_of_commendation", "award_name_vi": "Giấy khen",
+    "conferred_by": "Giám đốc Sở TT&TT", "recipient_kind": "collective", "recipient_count": 19,
+    "source_id": "thanh-hoa-tt-tt-2023-tong-ket",
+    "quote": "19 tập thể và 28 cá nhân có thành tích xuất sắc trong thực hiện nhiệm vụ năm 2023"
+}))]
+pub struct AwardInput {
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub id: Option<serde_json::Value>,
+    pub province_id: String,
+    pub period_id: Option<String>,
+    pub awarded_on: Option<NaiveDate>,
+    pub award_type: String,
+    pub award_name_vi: String,
+    pub conferred_by: Option<String>,
+    pub recipient: Option<String>,
+    pub recipient_kind: String,
+    pub recipient_count: Option<i32>,
+    pub reason: Option<String>,
+    pub source_id: String,
+    pub quote: String,
+}
+
+/// Awards are written by editors.
+pub struct AwardEdit;
+
+impl Editable for AwardEdit {
+    const RESOURCE: &'static str = "award";
+    const ROLE: Role = Role::Editor;
+    type Input = AwardInput;
+    type View = AwardView;
+    type Valid = NewAward;
+    type Key = i32;
+
+    fn parse_key(raw: &str) -> ApiResult<i32> {
+        params::id("award", raw)
+    }
+    fn chosen_key(_: &NewAward) -> Option<i32> {
+        None
+    }
+    fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<AwardView>> {
+        Ok(store::find(conn, *key)?.map(AwardView::from))
+    }
+    fn as_input(view: &AwardView) -> serde_json::Value {
+        let mut value = serde_json::to_value(view).expect("views serialize");
+        value.as_object_mut().expect("an object").remove("id");
+        value
+    }
+    fn validate(conn: &mut DbConnection, input: AwardInput) -> Result<NewAward, Vec<FieldError>> {
+        let run = |conn: &mut DbConnection| -> ApiResult<Result<NewAward, Vec<FieldError>>> {
+            let mut errors = Errors::default();
+            let period = input.period_id.as_deref().and_then(|p| refs::period(&mut errors, "/period_id", p));
+            let span = period.map(|p| (p.start_date(), p.end_date()));
+            let province = refs::province(conn, &mut errors, "/province_id", &input.province_id, span)?;
+            errors.one_of("/award_type", &input.award_type, vocab::AWARD_TYPES);
+            errors.one_of("/recipient_kind", &input.recipient_kind, vocab::RECIPIENT_KINDS);
+            if input.recipient_count.is_some_and(|n| n < 1) {
+                errors.add("/recipient_count", "must be at least 1");
+            }
+            if input.quote.trim().is_empty() {
+                errors.add("/quote", "an award needs the sentence that reports it");
+            }
+            refs::source(conn, &mut errors, "/source_id", Some(&input.source_id))?;
+            Ok(errors.finish(|| NewAward {
+                province_id: province.expect("checked"),
+                period_id: period.map(|p| p.to_string()),
+                awarded_on: input.awarded_on,
+                award_type: input.award_type,
+                award_name_vi: input.award_name_vi,
+                conferred_by: input.conferred_by,
+                recipient: input.recipient,
+                recipient_kind: input.recipient_kind,
+                recipient_count: input.recipient_count,
+                reason: input.reason,
+                source_id: input.source_id,
+                quote: input.quote,
+            }))
+        };
+        run(conn).unwrap_or_else(|e| Err(vec![FieldError::at("", e.to_string())]))
+    }
+    fn holder(conn: &mut DbConnection, valid: &NewAward) -> ApiResult<Option<i32>> {
+        Ok(store::find_by_key(conn, &valid.source_id, &valid.quote, &valid.recipient_kind)?)
+    }
+    fn insert(conn: &mut DbConnection, valid: &NewAward) -> ApiResult<i32> {
+        Ok(store::insert(conn, valid)?)
+    }
+    fn update(conn: &mut DbConnection, key: &i32, valid: &NewAward) -> ApiResult<()> {
+        store::update(conn, *key, valid)?;
+        Ok(())
+    }
+    fn delete(conn: &mut DbConnection, key: &i32) -> ApiResult<()> {
+        store::delete(conn, *key)?;
+        Ok(())
+    }
+}
+
+crate::write_handlers! {
+    editable: AwardEdit, input: AwardInput, view: AwardView, tag: "awards",
+    collection: "/awards", item: "/awards/{id}", param: "id", base: "/api/v1/awards", key: i32,
+    create: create_award, replace: replace_award, patch: patch_award, delete: delete_award,
 }

@@ -1,19 +1,28 @@
 //! `/indicators`: the bilingual catalogue of measures.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{self, Format, ListResponse};
+use super::edit::{Editable, Errors};
 use super::{params, with_conn};
+use crate::auth::Role;
+use crate::domain::text::fold;
+use crate::error::FieldError;
 use crate::db::{DbConnection, Pool};
 use crate::domain::vocab;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::indicators::{self as store, Indicator, IndicatorFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_indicators).service(get_indicator);
+    cfg.service(list_indicators)
+        .service(get_indicator)
+        .service(create_indicator)
+        .service(replace_indicator)
+        .service(patch_indicator)
+        .service(delete_indicator);
 }
 
 /// A measure chiso publishes.
@@ -129,13 +138,13 @@ async fn list_indicators(
     )
 )]
 #[get("/indicators/{code}")]
-async fn get_indicator(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_indicator(req: HttpRequest, path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
     let code = path.into_inner();
     let indicator = with_conn(&pool, move |conn| {
         store::find(conn, &code)?.ok_or_else(|| ApiError::not_found("indicator", code))
     })
     .await?;
-    Ok(listing::json(&IndicatorView::from(indicator)))
+    Ok(super::edit::single(&req, &IndicatorView::from(indicator)))
 }
 
 /// Checks that every code in a filter exists; an unknown one is a 400 naming it.
@@ -151,4 +160,109 @@ pub fn check_codes(conn: &mut DbConnection, name: &str, codes: &[String]) -> Api
         )),
         None => Ok(()),
     }
+}
+
+/// An indicator to write (admins only); `code` is chosen by the client.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "fiber_households", "name_vi": "Hộ gia đình có cáp quang", "name_en": "Households with fibre",
+    "description_vi": "Số hộ gia đình có kết nối cáp quang.", "description_en": "Households with a fibre connection.",
+    "unit": "households", "category": "telecom", "direction": "higher", "additive": true
+}))]
+pub struct IndicatorInput {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub description_vi: String,
+    pub description_en: String,
+    pub unit: String,
+    pub category: String,
+    /// `higher` or `lower` is better.
+    pub direction: String,
+    /// Whether values can be summed across provinces.
+    pub additive: bool,
+}
+
+/// Indicators are written by admins: observations depend on their unit.
+pub struct IndicatorEdit;
+
+impl Editable for IndicatorEdit {
+    const RESOURCE: &'static str = "indicator";
+    const ROLE: Role = Role::Admin;
+    type Input = IndicatorInput;
+    type View = IndicatorView;
+    type Valid = Indicator;
+    type Key = String;
+
+    fn parse_key(raw: &str) -> ApiResult<String> {
+        Ok(raw.to_owned())
+    }
+    fn chosen_key(valid: &Indicator) -> Option<String> {
+        Some(valid.code.clone())
+    }
+    fn load(conn: &mut DbConnection, key: &String) -> ApiResult<Option<IndicatorView>> {
+        Ok(store::find(conn, key)?.map(IndicatorView::from))
+    }
+    fn as_input(view: &IndicatorView) -> serde_json::Value {
+        serde_json::to_value(view).expect("views serialize")
+    }
+    fn validate(conn: &mut DbConnection, input: IndicatorInput) -> Result<Indicator, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        let code_ok = !input.code.is_empty()
+            && input.code.len() <= 80
+            && input.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !code_ok {
+            errors.add("/code", format!("`{}` is not a code: lowercase ASCII letters, digits and `_`", input.code));
+        }
+        for (pointer, text) in [("/name_vi", &input.name_vi), ("/name_en", &input.name_en), ("/unit", &input.unit)] {
+            if text.trim().is_empty() {
+                errors.add(pointer, "must not be empty");
+            }
+        }
+        errors.one_of("/category", &input.category, vocab::CATEGORIES);
+        errors.one_of("/direction", &input.direction, vocab::DIRECTIONS);
+        // Observations carry their indicator's unit: it cannot change under them.
+        match crate::store::observations::units_in_use(conn, &input.code) {
+            Ok(units) => {
+                if let Some(other) = units.iter().find(|u| **u != input.unit) {
+                    errors.add("/unit", format!("observations of `{}` are in `{other}`: the unit cannot change while they exist", input.code));
+                }
+            }
+            Err(e) => errors.add("", e.to_string()),
+        }
+        errors.finish(|| Indicator {
+            search_text: [&input.code.replace('_', " "), &input.name_vi, &input.name_en].map(|s| fold(s)).join(" | "),
+            code: input.code,
+            name_vi: input.name_vi,
+            name_en: input.name_en,
+            description_vi: input.description_vi,
+            description_en: input.description_en,
+            unit: input.unit,
+            category: input.category,
+            direction: input.direction,
+            additive: input.additive,
+        })
+    }
+    fn holder(_conn: &mut DbConnection, _valid: &Indicator) -> ApiResult<Option<String>> {
+        Ok(None)
+    }
+    fn insert(conn: &mut DbConnection, valid: &Indicator) -> ApiResult<String> {
+        store::insert(conn, valid)?;
+        Ok(valid.code.clone())
+    }
+    fn update(conn: &mut DbConnection, key: &String, valid: &Indicator) -> ApiResult<()> {
+        store::update(conn, key, valid)?;
+        Ok(())
+    }
+    fn delete(conn: &mut DbConnection, key: &String) -> ApiResult<()> {
+        store::delete(conn, key)?;
+        Ok(())
+    }
+}
+
+crate::write_handlers! {
+    editable: IndicatorEdit, input: IndicatorInput, view: IndicatorView, tag: "indicators",
+    collection: "/indicators", item: "/indicators/{code}", param: "code", base: "/api/v1/indicators", key: String,
+    create: create_indicator, replace: replace_indicator, patch: patch_indicator, delete: delete_indicator,
 }

@@ -2,6 +2,7 @@
 //! `configure`), plus what they share: parameter parsing, the list shape, CSV and health.
 
 pub mod awards;
+pub mod edit;
 pub mod health;
 pub mod indicators;
 pub mod listing;
@@ -10,6 +11,7 @@ pub mod observations;
 pub mod params;
 pub mod periods;
 pub mod provinces;
+pub mod refs;
 pub mod sources;
 pub mod targets;
 

@@ -1,12 +1,18 @@
 //! `/observations`: each figure, with the sentence it came from.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{self, Format, ListResponse};
+use super::edit::{self, Editable, Errors};
+use super::refs::{self, NumberInput};
 use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
+use crate::auth::Role;
+use crate::db::DbConnection;
+use crate::error::FieldError;
+use crate::store::observations::NewObservation;
 use crate::db::Pool;
 use crate::domain::vocab;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -15,7 +21,12 @@ use crate::store::observations::{
 };
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_observations).service(get_observation);
+    cfg.service(list_observations)
+        .service(get_observation)
+        .service(create_observation)
+        .service(replace_observation)
+        .service(patch_observation)
+        .service(delete_observation);
 }
 
 /// An indicator's value for a province and a period.
@@ -191,6 +202,7 @@ async fn list_observations(
 )]
 #[get("/observations/{id}")]
 async fn get_observation(
+    req: HttpRequest,
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
@@ -199,5 +211,129 @@ async fn get_observation(
         store::find(conn, id)?.ok_or_else(|| ApiError::not_found("observation", id.to_string()))
     })
     .await?;
-    Ok(listing::json(&ObservationView::from(observation)))
+    Ok(edit::single(&req, &ObservationView::from(observation)))
+}
+
+/// An observation to write. `value` is a number or Vietnamese text ("1,85 triệu", "trên
+/// 1.663.000", "10/63"); text also sets `value_text`, `qualifier`, the denominator and, for
+/// "ước", status `estimated`, unless those are given. A GSO code in `province_id` names the unit
+/// in force at the end of the period. An `id` in the body is ignored: the path names the item.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "province_id": "bac-giang", "indicator_code": "phone_subscribers", "period_id": "2022",
+    "value": "1,85 triệu", "status": "estimated", "source_id": "bac-giang-tt-tt-2022-tong-ket",
+    "quote": "Toàn tỉnh Bắc Giang hiện có tổng thuê bao điện thoại ước đạt 1,85 triệu"
+}))]
+pub struct ObservationInput {
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub id: Option<serde_json::Value>,
+    pub province_id: String,
+    pub indicator_code: String,
+    pub period_id: String,
+    pub value: NumberInput,
+    /// Must be the indicator's unit; omitted, it is taken from the indicator.
+    pub unit: Option<String>,
+    /// `final` (default), `estimated` or `provisional`.
+    pub status: Option<String>,
+    pub qualifier: Option<String>,
+    pub rank_of: Option<i32>,
+    pub denominator: Option<i32>,
+    pub value_text: Option<String>,
+    pub source_id: Option<String>,
+    pub quote: Option<String>,
+}
+
+/// Validates an observation input against the catalogue, the registry and the vocabularies.
+pub fn validate_observation(conn: &mut DbConnection, input: ObservationInput) -> ApiResult<Result<NewObservation, Vec<FieldError>>> {
+    let mut errors = Errors::default();
+    let period = refs::period(&mut errors, "/period_id", &input.period_id);
+    let span = period.map(|p| (p.start_date(), p.end_date()));
+    let province = refs::province(conn, &mut errors, "/province_id", &input.province_id, span)?;
+    let indicator = refs::indicator(conn, &mut errors, "/indicator_code", &input.indicator_code)?;
+    let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator.as_ref());
+    let figure = refs::figure(&mut errors, "/value", &input.value);
+    let status = input
+        .status
+        .clone()
+        .unwrap_or_else(|| if figure.as_ref().is_some_and(|f| f.estimated) { "estimated" } else { "final" }.to_owned());
+    errors.one_of("/status", &status, vocab::OBSERVATION_STATUSES);
+    let qualifier = input.qualifier.clone().or_else(|| figure.as_ref().and_then(|f| f.qualifier.clone()));
+    if let Some(q) = &qualifier {
+        errors.one_of("/qualifier", q, vocab::QUALIFIERS);
+    }
+    refs::source(conn, &mut errors, "/source_id", input.source_id.as_deref())?;
+    let is_rank = indicator.as_ref().is_some_and(|i| i.unit == "rank");
+    let printed_of = figure.as_ref().and_then(|f| f.denominator);
+    Ok(errors.finish(|| {
+        let figure = figure.expect("checked");
+        let period = period.expect("checked");
+        NewObservation {
+            province_id: province.expect("checked"),
+            indicator_code: input.indicator_code,
+            period_id: period.to_string(),
+            period_start: period.start_date(),
+            period_end: period.end_date(),
+            value: figure.value,
+            value_text: input.value_text.or(figure.text),
+            unit,
+            status,
+            qualifier,
+            rank_of: input.rank_of.or(if is_rank { printed_of } else { None }),
+            denominator: input.denominator.or(if is_rank { None } else { printed_of }),
+            source_id: input.source_id,
+            quote: input.quote,
+        }
+    }))
+}
+
+/// Observations are written by editors.
+pub struct ObservationEdit;
+
+impl Editable for ObservationEdit {
+    const RESOURCE: &'static str = "observation";
+    const ROLE: Role = Role::Editor;
+    type Input = ObservationInput;
+    type View = ObservationView;
+    type Valid = NewObservation;
+    type Key = i32;
+
+    fn parse_key(raw: &str) -> ApiResult<i32> {
+        params::id("observation", raw)
+    }
+    fn chosen_key(_: &NewObservation) -> Option<i32> {
+        None
+    }
+    fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<ObservationView>> {
+        Ok(store::find(conn, *key)?.map(ObservationView::from))
+    }
+    fn as_input(view: &ObservationView) -> serde_json::Value {
+        let mut value = serde_json::to_value(view).expect("views serialize");
+        value.as_object_mut().expect("an object").remove("id");
+        value
+    }
+    fn validate(conn: &mut DbConnection, input: ObservationInput) -> Result<NewObservation, Vec<FieldError>> {
+        validate_observation(conn, input).unwrap_or_else(|e| Err(vec![FieldError::at("", e.to_string())]))
+    }
+    fn holder(conn: &mut DbConnection, valid: &NewObservation) -> ApiResult<Option<i32>> {
+        Ok(store::find_by_key(conn, &valid.province_id, &valid.indicator_code, &valid.period_id)?)
+    }
+    fn insert(conn: &mut DbConnection, valid: &NewObservation) -> ApiResult<i32> {
+        Ok(store::insert(conn, valid)?)
+    }
+    fn update(conn: &mut DbConnection, key: &i32, valid: &NewObservation) -> ApiResult<()> {
+        store::update(conn, *key, valid)?;
+        Ok(())
+    }
+    fn delete(conn: &mut DbConnection, key: &i32) -> ApiResult<()> {
+        store::delete(conn, *key)?;
+        Ok(())
+    }
+}
+
+crate::write_handlers! {
+    editable: ObservationEdit, input: ObservationInput, view: ObservationView, tag: "observations",
+    collection: "/observations", item: "/observations/{id}", param: "id", base: "/api/v1/observations", key: i32,
+    create: create_observation, replace: replace_observation, patch: patch_observation, delete: delete_observation,
 }

@@ -2,21 +2,30 @@
 
 use std::collections::HashMap;
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{self, Format, ListResponse};
+use super::edit::{Editable, Errors};
 use super::{params, with_conn};
+use crate::auth::Role;
+use crate::domain::text::fold;
+use crate::error::FieldError;
 use crate::db::{DbConnection, Pool};
 use crate::domain::vocab;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::provinces::{self as store, LineageLink, Province, ProvinceFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_provinces).service(get_province);
+    cfg.service(list_provinces)
+        .service(get_province)
+        .service(create_province)
+        .service(replace_province)
+        .service(patch_province)
+        .service(delete_province);
 }
 
 /// A provincial-level unit.
@@ -258,6 +267,7 @@ pub struct ProvinceGetQuery {
 )]
 #[get("/provinces/{id}")]
 async fn get_province(
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<ProvinceGetQuery>,
     pool: web::Data<Pool>,
@@ -271,7 +281,7 @@ async fn get_province(
         Ok(views(conn, vec![resolved.province])?.remove(0))
     })
     .await?;
-    Ok(listing::json(&view))
+    Ok(super::edit::single(&req, &view))
 }
 
 /// Resolves comma-separated province references (slug, GSO or ISO) to ids, as of today.
@@ -294,4 +304,131 @@ pub fn resolve_refs(
                 })
         })
         .collect()
+}
+
+/// A province to write (admins only); `id` is the slug the client chooses. Lineage links are
+/// part of the curated dataset and are not edited here.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "id": "bac-giang", "gso_code": "24", "iso_code": "VN-54", "name_vi": "Bắc Giang", "name_en": "Bac Giang",
+    "kind": "province", "region": "northern_midlands_mountains", "valid_from": "1997-01-01", "valid_to": "2025-06-30"
+}))]
+pub struct ProvinceInput {
+    pub id: String,
+    pub gso_code: String,
+    pub iso_code: Option<String>,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: String,
+    pub region: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+    /// Derived fields of the province view, accepted so a GET body can be sent back; ignored.
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub eras: Option<serde_json::Value>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub predecessors: Option<serde_json::Value>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub successors: Option<serde_json::Value>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub lineage_effective_date: Option<serde_json::Value>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<String>>)]
+    pub shares_gso_code_with: Option<serde_json::Value>,
+}
+
+/// Provinces are written by admins.
+pub struct ProvinceEdit;
+
+impl Editable for ProvinceEdit {
+    const RESOURCE: &'static str = "province";
+    const ROLE: Role = Role::Admin;
+    type Input = ProvinceInput;
+    type View = ProvinceView;
+    type Valid = Province;
+    type Key = String;
+
+    fn parse_key(raw: &str) -> ApiResult<String> {
+        Ok(raw.to_owned())
+    }
+    fn chosen_key(valid: &Province) -> Option<String> {
+        Some(valid.id.clone())
+    }
+    fn load(conn: &mut DbConnection, key: &String) -> ApiResult<Option<ProvinceView>> {
+        match store::find(conn, key)? {
+            Some(p) => Ok(Some(views(conn, vec![p])?.remove(0))),
+            None => Ok(None),
+        }
+    }
+    fn as_input(view: &ProvinceView) -> serde_json::Value {
+        serde_json::to_value(view).expect("views serialize")
+    }
+    fn validate(_conn: &mut DbConnection, input: ProvinceInput) -> Result<Province, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        super::sources::check_slug(&mut errors, "/id", &input.id);
+        if input.gso_code.len() != 2 || !input.gso_code.bytes().all(|b| b.is_ascii_digit()) {
+            errors.add("/gso_code", format!("`{}` is not a two-digit GSO code", input.gso_code));
+        }
+        if let Some(iso) = &input.iso_code {
+            let ok = iso.len() >= 4 && iso.starts_with("VN-") && iso[3..].bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            if !ok {
+                errors.add("/iso_code", format!("`{iso}` is not an ISO 3166-2:VN code like VN-54"));
+            }
+        }
+        for (pointer, text) in [("/name_vi", &input.name_vi), ("/name_en", &input.name_en)] {
+            if text.trim().is_empty() {
+                errors.add(pointer, "must not be empty");
+            }
+        }
+        errors.one_of("/kind", &input.kind, vocab::PROVINCE_KINDS);
+        errors.one_of("/region", &input.region, vocab::REGIONS);
+        if let (Some(from), Some(to)) = (input.valid_from, input.valid_to) {
+            if from > to {
+                errors.add("/valid_to", format!("ends ({to}) before it starts ({from})"));
+            }
+        }
+        errors.finish(|| Province {
+            search_text: [Some(input.name_vi.as_str()), Some(input.name_en.as_str()), Some(input.id.as_str()), Some(input.gso_code.as_str()), input.iso_code.as_deref()]
+                .into_iter()
+                .flatten()
+                .map(fold)
+                .collect::<Vec<_>>()
+                .join(" | "),
+            id: input.id,
+            gso_code: input.gso_code,
+            iso_code: input.iso_code,
+            name_vi: input.name_vi,
+            name_en: input.name_en,
+            kind: input.kind,
+            region: input.region,
+            valid_from: input.valid_from,
+            valid_to: input.valid_to,
+        })
+    }
+    fn holder(_conn: &mut DbConnection, _valid: &Province) -> ApiResult<Option<String>> {
+        Ok(None)
+    }
+    fn insert(conn: &mut DbConnection, valid: &Province) -> ApiResult<String> {
+        store::insert(conn, valid)?;
+        Ok(valid.id.clone())
+    }
+    fn update(conn: &mut DbConnection, key: &String, valid: &Province) -> ApiResult<()> {
+        store::update(conn, key, valid)?;
+        Ok(())
+    }
+    fn delete(conn: &mut DbConnection, key: &String) -> ApiResult<()> {
+        store::delete(conn, key)?;
+        Ok(())
+    }
+}
+
+crate::write_handlers! {
+    editable: ProvinceEdit, input: ProvinceInput, view: ProvinceView, tag: "provinces",
+    collection: "/provinces", item: "/provinces/{id}", param: "id", base: "/api/v1/provinces", key: String,
+    create: create_province, replace: replace_province, patch: patch_province, delete: delete_province,
 }

@@ -1,19 +1,28 @@
 //! `/sources`: the articles chiso's figures are cited from.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{self, Format, ListResponse};
+use super::edit::{Editable, Errors};
 use super::{params, with_conn};
+use crate::auth::Role;
+use crate::db::DbConnection;
+use crate::error::FieldError;
 use crate::db::Pool;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::sources::{self as store, Source, SourceFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_sources).service(get_source);
+    cfg.service(list_sources)
+        .service(get_source)
+        .service(create_source)
+        .service(replace_source)
+        .service(patch_source)
+        .service(delete_source);
 }
 
 /// An article.
@@ -126,11 +135,113 @@ async fn list_sources(
     )
 )]
 #[get("/sources/{id}")]
-async fn get_source(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_source(req: HttpRequest, path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let source = with_conn(&pool, move |conn| {
         store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("source", id))
     })
     .await?;
-    Ok(listing::json(&SourceView::from(source)))
+    Ok(super::edit::single(&req, &SourceView::from(source)))
+}
+
+/// A slug: lowercase ASCII letters, digits and single hyphens.
+pub fn check_slug(errors: &mut Errors, pointer: &str, id: &str) {
+    let ok = !id.is_empty()
+        && id.len() <= 100
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--");
+    if !ok {
+        errors.add(pointer, format!("`{id}` is not a slug: lowercase ASCII letters, digits and single hyphens"));
+    }
+}
+
+/// A source to write; `id` is the slug the client chooses.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "id": "dak-nong-tt-tt-2023-tong-ket", "title": "Hội nghị tổng kết ngành Thông tin và Truyền thông Đắk Nông năm 2023",
+    "publisher": "Báo Môi Trường và Đô Thị", "published_on": "2024-01-18", "language": "vi"
+}))]
+pub struct SourceInput {
+    pub id: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub published_on: Option<NaiveDate>,
+    pub url: Option<String>,
+    /// ISO 639-1; default `vi`.
+    pub language: Option<String>,
+    pub seed_file: Option<String>,
+}
+
+/// Sources are written by editors.
+pub struct SourceEdit;
+
+impl Editable for SourceEdit {
+    const RESOURCE: &'static str = "source";
+    const ROLE: Role = Role::Editor;
+    type Input = SourceInput;
+    type View = SourceView;
+    type Valid = Source;
+    type Key = String;
+
+    fn parse_key(raw: &str) -> ApiResult<String> {
+        Ok(raw.to_owned())
+    }
+    fn chosen_key(valid: &Source) -> Option<String> {
+        Some(valid.id.clone())
+    }
+    fn load(conn: &mut DbConnection, key: &String) -> ApiResult<Option<SourceView>> {
+        Ok(store::find(conn, key)?.map(SourceView::from))
+    }
+    fn as_input(view: &SourceView) -> serde_json::Value {
+        serde_json::to_value(view).expect("views serialize")
+    }
+    fn validate(_conn: &mut DbConnection, input: SourceInput) -> Result<Source, Vec<FieldError>> {
+        let mut errors = Errors::default();
+        check_slug(&mut errors, "/id", &input.id);
+        if input.title.trim().is_empty() {
+            errors.add("/title", "a source needs a title");
+        }
+        if let Some(url) = &input.url {
+            if !(url.starts_with("https://") || url.starts_with("http://")) {
+                errors.add("/url", "must be an http(s) URL");
+            }
+        }
+        let language = input.language.unwrap_or_else(|| "vi".to_owned());
+        if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
+            errors.add("/language", format!("`{language}` is not an ISO 639-1 code"));
+        }
+        errors.finish(|| Source {
+            id: input.id,
+            title: input.title,
+            publisher: input.publisher,
+            published_on: input.published_on,
+            url: input.url,
+            language,
+            seed_file: input.seed_file,
+        })
+    }
+    fn holder(_conn: &mut DbConnection, _valid: &Source) -> ApiResult<Option<String>> {
+        Ok(None)
+    }
+    fn insert(conn: &mut DbConnection, valid: &Source) -> ApiResult<String> {
+        store::insert(conn, valid)?;
+        Ok(valid.id.clone())
+    }
+    fn update(conn: &mut DbConnection, key: &String, valid: &Source) -> ApiResult<()> {
+        store::update(conn, key, valid)?;
+        Ok(())
+    }
+    fn delete(conn: &mut DbConnection, key: &String) -> ApiResult<()> {
+        store::delete(conn, key)?;
+        Ok(())
+    }
+}
+
+crate::write_handlers! {
+    editable: SourceEdit, input: SourceInput, view: SourceView, tag: "sources",
+    collection: "/sources", item: "/sources/{id}", param: "id", base: "/api/v1/sources", key: String,
+    create: create_source, replace: replace_source, patch: patch_source, delete: delete_source,
 }

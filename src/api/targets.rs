@@ -1,18 +1,30 @@
 //! `/targets`: the goals provinces set for the next period.
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{self, Format, ListResponse};
+use super::edit::{Editable, Errors};
+use super::refs::{self, NumberInput};
 use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
+use crate::auth::Role;
+use crate::db::DbConnection;
+use crate::domain::vocab;
+use crate::error::FieldError;
+use crate::store::targets::NewTarget;
 use crate::db::Pool;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::targets::{self as store, Target, TargetFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(list_targets).service(get_target);
+    cfg.service(list_targets)
+        .service(get_target)
+        .service(create_target)
+        .service(replace_target)
+        .service(patch_target)
+        .service(delete_target);
 }
 
 /// A province's goal for an indicator in a period.
@@ -142,11 +154,115 @@ async fn list_targets(
     )
 )]
 #[get("/targets/{id}")]
-async fn get_target(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_target(req: HttpRequest, path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
     let id = params::id("target", &path.into_inner())?;
     let target = with_conn(&pool, move |conn| {
         store::find(conn, id)?.ok_or_else(|| ApiError::not_found("target", id.to_string()))
     })
     .await?;
-    Ok(listing::json(&TargetView::from(target)))
+    Ok(super::edit::single(&req, &TargetView::from(target)))
+}
+
+/// A target to write. `target_value` is a number or Vietnamese text ("3 triệu", "5.300 tỷ đồng").
+/// An `id` in the body is ignored: the path names the item.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "province_id": "thanh-hoa", "indicator_code": "phone_subscribers", "period_id": "2024",
+    "comparator": "at_least", "target_value": "3 triệu", "source_id": "thanh-hoa-tt-tt-2023-tong-ket",
+    "quote": "Tăng số thuê bao điện thoại trên toàn mạng lên 3 triệu thuê bao"
+}))]
+pub struct TargetInput {
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub id: Option<serde_json::Value>,
+    pub province_id: String,
+    pub indicator_code: String,
+    pub period_id: String,
+    /// `at_least`, `at_most` or `equal`.
+    pub comparator: String,
+    pub target_value: NumberInput,
+    /// Must be the indicator's unit; omitted, it is taken from the indicator.
+    pub unit: Option<String>,
+    pub value_text: Option<String>,
+    pub source_id: Option<String>,
+    pub quote: Option<String>,
+}
+
+/// Targets are written by editors.
+pub struct TargetEdit;
+
+impl Editable for TargetEdit {
+    const RESOURCE: &'static str = "target";
+    const ROLE: Role = Role::Editor;
+    type Input = TargetInput;
+    type View = TargetView;
+    type Valid = NewTarget;
+    type Key = i32;
+
+    fn parse_key(raw: &str) -> ApiResult<i32> {
+        params::id("target", raw)
+    }
+    fn chosen_key(_: &NewTarget) -> Option<i32> {
+        None
+    }
+    fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<TargetView>> {
+        Ok(store::find(conn, *key)?.map(TargetView::from))
+    }
+    fn as_input(view: &TargetView) -> serde_json::Value {
+        let mut value = serde_json::to_value(view).expect("views serialize");
+        value.as_object_mut().expect("an object").remove("id");
+        value
+    }
+    fn validate(conn: &mut DbConnection, input: TargetInput) -> Result<NewTarget, Vec<FieldError>> {
+        let run = |conn: &mut DbConnection| -> ApiResult<Result<NewTarget, Vec<FieldError>>> {
+            let mut errors = Errors::default();
+            let period = refs::period(&mut errors, "/period_id", &input.period_id);
+            let span = period.map(|p| (p.start_date(), p.end_date()));
+            let province = refs::province(conn, &mut errors, "/province_id", &input.province_id, span)?;
+            let indicator = refs::indicator(conn, &mut errors, "/indicator_code", &input.indicator_code)?;
+            let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator.as_ref());
+            let figure = refs::figure(&mut errors, "/target_value", &input.target_value);
+            errors.one_of("/comparator", &input.comparator, vocab::COMPARATORS);
+            refs::source(conn, &mut errors, "/source_id", input.source_id.as_deref())?;
+            Ok(errors.finish(|| {
+                let period = period.expect("checked");
+                let figure = figure.expect("checked");
+                NewTarget {
+                    province_id: province.expect("checked"),
+                    indicator_code: input.indicator_code,
+                    period_id: period.to_string(),
+                    period_start: period.start_date(),
+                    period_end: period.end_date(),
+                    comparator: input.comparator,
+                    target_value: figure.value,
+                    value_text: input.value_text.or(figure.text),
+                    unit,
+                    source_id: input.source_id,
+                    quote: input.quote,
+                }
+            }))
+        };
+        run(conn).unwrap_or_else(|e| Err(vec![FieldError::at("", e.to_string())]))
+    }
+    fn holder(conn: &mut DbConnection, valid: &NewTarget) -> ApiResult<Option<i32>> {
+        Ok(store::find_by_key(conn, &valid.province_id, &valid.indicator_code, &valid.period_id)?)
+    }
+    fn insert(conn: &mut DbConnection, valid: &NewTarget) -> ApiResult<i32> {
+        Ok(store::insert(conn, valid)?)
+    }
+    fn update(conn: &mut DbConnection, key: &i32, valid: &NewTarget) -> ApiResult<()> {
+        store::update(conn, *key, valid)?;
+        Ok(())
+    }
+    fn delete(conn: &mut DbConnection, key: &i32) -> ApiResult<()> {
+        store::delete(conn, *key)?;
+        Ok(())
+    }
+}
+
+crate::write_handlers! {
+    editable: TargetEdit, input: TargetInput, view: TargetView, tag: "targets",
+    collection: "/targets", item: "/targets/{id}", param: "id", base: "/api/v1/targets", key: i32,
+    create: create_target, replace: replace_target, patch: patch_target, delete: delete_target,
 }

@@ -124,4 +124,29 @@ diesel::allow_tables_to_appear_in_same_query!(
     observations,
     targets,
     awards,
+    changes,
+    revoked_tokens,
 );
+
+diesel::table! {
+    changes (id) {
+        id -> Integer,
+        resource -> Text,
+        resource_id -> Text,
+        action -> Text,
+        actor -> Text,
+        changed_at -> Timestamp,
+        reason -> Nullable<Text>,
+        before -> Nullable<Text>,
+        after -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    revoked_tokens (jti) {
+        jti -> Text,
+        revoked_at -> Timestamp,
+        revoked_by -> Text,
+        reason -> Nullable<Text>,
+    }
+}

@@ -103,3 +103,28 @@ pub fn upsert(conn: &mut DbConnection, row: &NewAward) -> QueryResult<usize> {
         .set(row)
         .execute(c))
 }
+
+pub fn find_by_key(conn: &mut DbConnection, source: &str, quote: &str, recipient_kind: &str) -> QueryResult<Option<i32>> {
+    awards::table
+        .filter(awards::source_id.eq(source))
+        .filter(awards::quote.eq(quote))
+        .filter(awards::recipient_kind.eq(recipient_kind))
+        .select(awards::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewAward) -> QueryResult<i32> {
+    crate::with_backend!(conn, c => diesel::insert_into(awards::table)
+        .values(row)
+        .returning(awards::id)
+        .get_result(c))
+}
+
+pub fn update(conn: &mut DbConnection, id: i32, row: &NewAward) -> QueryResult<usize> {
+    diesel::update(awards::table.find(id)).set(row).execute(conn)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
+    diesel::delete(awards::table.find(id)).execute(conn)
+}

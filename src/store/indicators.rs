@@ -87,3 +87,15 @@ pub fn upsert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {
         .set(row)
         .execute(c))
 }
+
+pub fn insert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {
+    diesel::insert_into(indicators::table).values(row).execute(conn)
+}
+
+pub fn update(conn: &mut DbConnection, code: &str, row: &Indicator) -> QueryResult<usize> {
+    diesel::update(indicators::table.find(code)).set(row).execute(conn)
+}
+
+pub fn delete(conn: &mut DbConnection, code: &str) -> QueryResult<usize> {
+    diesel::delete(indicators::table.find(code)).execute(conn)
+}

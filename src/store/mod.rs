@@ -3,12 +3,14 @@
 //! last key it saw, so page 500 costs what page 1 costs.
 
 pub mod awards;
+pub mod changes;
 pub mod indicators;
 pub mod observations;
 pub mod periods;
 pub mod provinces;
 pub mod sources;
 pub mod targets;
+pub mod tokens;
 
 /// Which rows a list call wants: at most `limit`, after the key `after` in the list's order.
 #[derive(Debug, Clone)]

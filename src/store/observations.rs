@@ -207,3 +207,38 @@ pub fn upsert(conn: &mut DbConnection, row: &NewObservation) -> QueryResult<usiz
         .set(row)
         .execute(c))
 }
+
+/// The id of the observation holding this natural key.
+pub fn find_by_key(conn: &mut DbConnection, province: &str, indicator: &str, period: &str) -> QueryResult<Option<i32>> {
+    observations::table
+        .filter(observations::province_id.eq(province))
+        .filter(observations::indicator_code.eq(indicator))
+        .filter(observations::period_id.eq(period))
+        .select(observations::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewObservation) -> QueryResult<i32> {
+    crate::with_backend!(conn, c => diesel::insert_into(observations::table)
+        .values(row)
+        .returning(observations::id)
+        .get_result(c))
+}
+
+pub fn update(conn: &mut DbConnection, id: i32, row: &NewObservation) -> QueryResult<usize> {
+    diesel::update(observations::table.find(id)).set(row).execute(conn)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
+    diesel::delete(observations::table.find(id)).execute(conn)
+}
+
+/// The distinct units the observations of an indicator use.
+pub fn units_in_use(conn: &mut DbConnection, indicator: &str) -> QueryResult<Vec<String>> {
+    observations::table
+        .filter(observations::indicator_code.eq(indicator))
+        .select(observations::unit)
+        .distinct()
+        .load(conn)
+}

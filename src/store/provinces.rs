@@ -206,3 +206,21 @@ pub fn upsert_lineage(conn: &mut DbConnection, row: &LineageLink) -> QueryResult
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     provinces::table.count().get_result(conn)
 }
+
+pub fn insert(conn: &mut DbConnection, row: &Province) -> QueryResult<usize> {
+    diesel::insert_into(provinces::table).values(row).execute(conn)
+}
+
+pub fn update(conn: &mut DbConnection, id: &str, row: &Province) -> QueryResult<usize> {
+    diesel::update(provinces::table.find(id)).set(row).execute(conn)
+}
+
+/// Deletes a province and its lineage links (observations referring to it block the delete).
+pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
+    diesel::delete(
+        province_lineage::table
+            .filter(province_lineage::predecessor_id.eq(id).or(province_lineage::successor_id.eq(id))),
+    )
+    .execute(conn)?;
+    diesel::delete(provinces::table.find(id)).execute(conn)
+}

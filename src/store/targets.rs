@@ -105,3 +105,28 @@ pub fn upsert(conn: &mut DbConnection, row: &NewTarget) -> QueryResult<usize> {
         .set(row)
         .execute(c))
 }
+
+pub fn find_by_key(conn: &mut DbConnection, province: &str, indicator: &str, period: &str) -> QueryResult<Option<i32>> {
+    targets::table
+        .filter(targets::province_id.eq(province))
+        .filter(targets::indicator_code.eq(indicator))
+        .filter(targets::period_id.eq(period))
+        .select(targets::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewTarget) -> QueryResult<i32> {
+    crate::with_backend!(conn, c => diesel::insert_into(targets::table)
+        .values(row)
+        .returning(targets::id)
+        .get_result(c))
+}
+
+pub fn update(conn: &mut DbConnection, id: i32, row: &NewTarget) -> QueryResult<usize> {
+    diesel::update(targets::table.find(id)).set(row).execute(conn)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
+    diesel::delete(targets::table.find(id)).execute(conn)
+}

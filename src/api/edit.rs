@@ -1,0 +1,522 @@
+//! Writes, once for every resource: body parsing with JSON-pointer errors, validation, natural-key
+//! conflicts (409, or an update when the client asks for upsert), `ETag`/`If-Match` optimistic
+//! concurrency (412), JSON merge patch, and the audit record written in the same transaction.
+//! Each resource supplies an [`Editable`] implementation and a few thin handlers.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use diesel::Connection;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::auth::{Caller, Role};
+use crate::db::DbConnection;
+use crate::error::{ApiError, ApiResult, FieldError};
+use crate::store::changes::{self, NewChange};
+
+/// A resource that can be created, replaced, patched and deleted.
+pub trait Editable: 'static {
+    /// Singular name, used in the audit trail and in errors.
+    const RESOURCE: &'static str;
+    /// The least role that may write it.
+    const ROLE: Role;
+    /// The full body of POST and PUT.
+    type Input: DeserializeOwned;
+    /// What the API returns for one item.
+    type View: Serialize;
+    /// The validated row to write.
+    type Valid: Send;
+    /// The path id.
+    type Key: Clone + Send + std::fmt::Display;
+
+    fn parse_key(raw: &str) -> ApiResult<Self::Key>;
+    /// The key a validated input will have once written, when the client chooses it (slugs).
+    fn chosen_key(valid: &Self::Valid) -> Option<Self::Key>;
+    fn load(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<Option<Self::View>>;
+    /// The view as an input document: the base a merge patch applies to.
+    fn as_input(view: &Self::View) -> Value;
+    fn validate(conn: &mut DbConnection, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>>;
+    /// The record that already holds the input's natural key, if any.
+    fn holder(conn: &mut DbConnection, valid: &Self::Valid) -> ApiResult<Option<Self::Key>>;
+    fn insert(conn: &mut DbConnection, valid: &Self::Valid) -> ApiResult<Self::Key>;
+    fn update(conn: &mut DbConnection, key: &Self::Key, valid: &Self::Valid) -> ApiResult<()>;
+    fn delete(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<()>;
+}
+
+/// A strong validator: the SHA-256 of the item's JSON, so it changes exactly when the item does.
+pub fn etag<V: Serialize>(view: &V) -> String {
+    let json = serde_json::to_vec(view).expect("views serialize");
+    format!("\"{}\"", hex::encode(&Sha256::digest(&json)[..16]))
+}
+
+/// One item as JSON with its `ETag`; `If-None-Match` with the same tag gives 304.
+pub fn single<V: Serialize>(req: &HttpRequest, view: &V) -> HttpResponse {
+    let tag = etag(view);
+    if let Some(none_match) = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+        if none_match.split(',').any(|t| t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag) {
+            return HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish();
+        }
+    }
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, tag))
+        .content_type("application/json")
+        .body(serde_json::to_vec(view).expect("views serialize"))
+}
+
+/// What the request asks of the write beyond its body.
+#[derive(Debug, Clone, Default)]
+pub struct Conditions {
+    if_match: Option<String>,
+    reason: Option<String>,
+}
+
+impl Conditions {
+    pub fn from_request(req: &HttpRequest) -> Self {
+        let text = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        Conditions {
+            if_match: text("if-match"),
+            reason: text("x-change-reason").map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
+        }
+    }
+
+    fn check(&self, current: &str) -> ApiResult<()> {
+        match &self.if_match {
+            None => Ok(()),
+            Some(tags) if tags.split(',').any(|t| t.trim() == "*" || t.trim() == current) => Ok(()),
+            Some(tags) => Err(ApiError::PreconditionFailed(format!(
+                "If-Match {tags} does not match the current ETag {current}: the item changed since you read it"
+            ))),
+        }
+    }
+}
+
+/// Deserializes a body, naming the offending field with a JSON pointer.
+pub fn parse_input<T: DeserializeOwned>(body: Value) -> ApiResult<T> {
+    serde_path_to_error::deserialize(body).map_err(|err| {
+        let pointer = pointer_of(&err.path().to_string());
+        let detail = err.inner().to_string();
+        ApiError::Unprocessable { detail: format!("invalid body at {pointer}: {detail}"), errors: vec![FieldError::at(pointer, detail)] }
+    })
+}
+
+/// `a.b[0]` to `/a/b/0`; the document root is `` per RFC 6901.
+fn pointer_of(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    let mut pointer = String::new();
+    for segment in path.split('.') {
+        for part in segment.split('[') {
+            let part = part.trim_end_matches(']');
+            if !part.is_empty() {
+                pointer.push('/');
+                pointer.push_str(&part.replace('~', "~0").replace('/', "~1"));
+            }
+        }
+    }
+    pointer
+}
+
+fn invalid(resource: &str, errors: Vec<FieldError>) -> ApiError {
+    let detail = match errors.as_slice() {
+        [one] => format!("invalid {resource}: {}", one.detail),
+        many => format!("invalid {resource}: {} fields are wrong", many.len()),
+    };
+    ApiError::Unprocessable { detail, errors }
+}
+
+fn audit<V: Serialize>(
+    conn: &mut DbConnection,
+    resource: &str,
+    key: &str,
+    action: &str,
+    caller: &Caller,
+    reason: Option<&str>,
+    before: Option<&V>,
+    after: Option<&V>,
+) -> ApiResult<()> {
+    let json = |v: Option<&V>| v.map(|v| serde_json::to_string(v).expect("views serialize"));
+    changes::record(
+        conn,
+        &NewChange {
+            resource: resource.to_owned(),
+            resource_id: key.to_owned(),
+            action: action.to_owned(),
+            actor: caller.claims.sub.clone(),
+            changed_at: chrono::Utc::now().naive_utc(),
+            reason: reason.map(str::to_owned),
+            before: json(before),
+            after: json(after),
+        },
+    )?;
+    Ok(())
+}
+
+/// The outcome of a write, ready to render.
+pub struct Written<V> {
+    pub view: V,
+    pub created: bool,
+    pub location: String,
+}
+
+/// POST: creates the item; with `upsert`, an item holding the same natural key is replaced.
+pub fn create<E: Editable>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    body: Value,
+    upsert: bool,
+    conditions: &Conditions,
+    base_path: &str,
+) -> ApiResult<Written<E::View>> {
+    caller.require(E::ROLE)?;
+    let input: E::Input = parse_input(body)?;
+    conn.transaction(|conn| {
+        let valid = E::validate(conn, input).map_err(|errors| invalid(E::RESOURCE, errors))?;
+        let existing = match E::holder(conn, &valid)? {
+            Some(key) => Some(key),
+            None => match E::chosen_key(&valid) {
+                Some(key) if E::load(conn, &key)?.is_some() => Some(key),
+                _ => None,
+            },
+        };
+        let (key, created, before) = match existing {
+            Some(key) if upsert => {
+                let before = E::load(conn, &key)?;
+                if let Some(before) = &before {
+                    conditions.check(&etag(before))?;
+                }
+                E::update(conn, &key, &valid)?;
+                (key, false, before)
+            }
+            Some(key) => {
+                return Err(ApiError::Conflict(format!(
+                    "{} {key} already holds this natural key: update it with PUT or PATCH, or POST with ?upsert=true",
+                    E::RESOURCE
+                )))
+            }
+            None => (E::insert(conn, &valid)?, true, None),
+        };
+        let view = E::load(conn, &key)?.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("written row vanished")))?;
+        let action = if created { "create" } else { "update" };
+        audit(conn, E::RESOURCE, &key.to_string(), action, caller, conditions.reason.as_deref(), before.as_ref(), Some(&view))?;
+        Ok(Written { view, created, location: format!("{base_path}/{key}") })
+    })
+}
+
+/// PUT: replaces the item with a full body.
+pub fn replace<E: Editable>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    key: E::Key,
+    body: Value,
+    conditions: &Conditions,
+) -> ApiResult<E::View> {
+    caller.require(E::ROLE)?;
+    let input: E::Input = parse_input(body)?;
+    write_over::<E>(conn, caller, key, input, conditions)
+}
+
+/// PATCH: applies an RFC 7396 JSON merge patch to the item, then validates the result whole.
+pub fn patch<E: Editable>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    key: E::Key,
+    patch: Value,
+    conditions: &Conditions,
+) -> ApiResult<E::View> {
+    caller.require(E::ROLE)?;
+    if !patch.is_object() {
+        return Err(ApiError::Unprocessable {
+            detail: "a merge patch must be a JSON object".into(),
+            errors: vec![FieldError::at("", "a merge patch must be a JSON object")],
+        });
+    }
+    let current = E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
+    let mut document = E::as_input(&current);
+    json_patch::merge(&mut document, &patch);
+    let input: E::Input = parse_input(document)?;
+    write_over::<E>(conn, caller, key, input, conditions)
+}
+
+fn write_over<E: Editable>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    key: E::Key,
+    input: E::Input,
+    conditions: &Conditions,
+) -> ApiResult<E::View> {
+    conn.transaction(|conn| {
+        let before = E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
+        conditions.check(&etag(&before))?;
+        let valid = E::validate(conn, input).map_err(|errors| invalid(E::RESOURCE, errors))?;
+        if let Some(chosen) = E::chosen_key(&valid) {
+            if chosen.to_string() != key.to_string() {
+                return Err(invalid(E::RESOURCE, vec![FieldError::at("/id", format!("the id `{chosen}` differs from the path's `{key}`"))]));
+            }
+        }
+        if let Some(holder) = E::holder(conn, &valid)? {
+            if holder.to_string() != key.to_string() {
+                return Err(ApiError::Conflict(format!("{} {holder} already holds this natural key", E::RESOURCE)));
+            }
+        }
+        E::update(conn, &key, &valid)?;
+        let after = E::load(conn, &key)?.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("updated row vanished")))?;
+        audit(conn, E::RESOURCE, &key.to_string(), "update", caller, conditions.reason.as_deref(), Some(&before), Some(&after))?;
+        Ok(after)
+    })
+}
+
+/// DELETE.
+pub fn delete<E: Editable>(conn: &mut DbConnection, caller: &Caller, key: E::Key, conditions: &Conditions) -> ApiResult<()> {
+    caller.require(E::ROLE)?;
+    conn.transaction(|conn| {
+        let before = E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
+        conditions.check(&etag(&before))?;
+        E::delete(conn, &key)?;
+        audit::<E::View>(conn, E::RESOURCE, &key.to_string(), "delete", caller, conditions.reason.as_deref(), Some(&before), None)
+    })
+}
+
+/// 201 with `Location` for a new item, 200 for an upserted one; both with the `ETag`.
+pub fn written<V: Serialize>(w: Written<V>) -> HttpResponse {
+    let mut response = if w.created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    if w.created {
+        response.insert_header((header::LOCATION, w.location));
+    }
+    response
+        .insert_header((header::ETAG, etag(&w.view)))
+        .content_type("application/json")
+        .body(serde_json::to_vec(&w.view).expect("views serialize"))
+}
+
+pub fn updated<V: Serialize>(view: &V) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::ETAG, etag(view)))
+        .content_type("application/json")
+        .body(serde_json::to_vec(view).expect("views serialize"))
+}
+
+/// Collects validation errors field by field.
+#[derive(Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn add(&mut self, pointer: &str, detail: impl Into<String>) {
+        self.0.push(FieldError::at(pointer, detail));
+    }
+
+    /// Keeps the value, or records the error and gives `None`.
+    pub fn check<T>(&mut self, pointer: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(pointer, e);
+                None
+            }
+        }
+    }
+
+    pub fn one_of(&mut self, pointer: &str, value: &str, allowed: &[&str]) {
+        if !allowed.contains(&value) {
+            self.add(pointer, format!("`{value}` is not one of: {}", allowed.join(", ")));
+        }
+    }
+
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(value())
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pointer_of;
+
+    #[test]
+    fn turns_serde_paths_into_json_pointers() {
+        assert_eq!(pointer_of("."), "");
+        assert_eq!(pointer_of("value"), "/value");
+        assert_eq!(pointer_of("rows[3].value"), "/rows/3/value");
+    }
+}
+
+/// `?upsert=true` on POST.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct CreateQuery {
+    /// `true`: when an item already holds the natural key, replace it (200) instead of answering 409.
+    #[param(value_type = Option<bool>, example = false)]
+    pub upsert: Option<String>,
+}
+
+impl CreateQuery {
+    pub fn upsert(&self) -> ApiResult<bool> {
+        match self.upsert.as_deref() {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(other) => Err(ApiError::invalid("upsert", format!("`upsert` must be `true` or `false`, got `{other}`"))),
+        }
+    }
+}
+
+/// Generates the POST, PUT, PATCH and DELETE handlers of a resource from its [`Editable`]
+/// implementation, each documented in the OpenAPI document with every answer it can give.
+/// The caller imports `actix_web::{delete, patch, post, put}`: utoipa reads those attributes.
+#[macro_export]
+macro_rules! write_handlers {
+    (
+        editable: $E:ty, input: $Input:ty, view: $View:ty, tag: $tag:tt,
+        collection: $collection:tt, item: $item:tt, param: $param:tt, base: $base:tt, key: $Key:ty,
+        create: $create:ident, replace: $replace:ident, patch: $patch:ident, delete: $delete:ident,
+    ) => {
+        /// Create one. Needs a bearer token with the resource's role. With `?upsert=true` an
+        /// item already holding the same natural key is replaced instead of answering 409.
+        /// `X-Change-Reason` is kept in the audit trail.
+        #[utoipa::path(
+            tag = $tag,
+            params($crate::api::edit::CreateQuery),
+            request_body = $Input,
+            security(("bearer" = [])),
+            responses(
+                (status = 201, description = "Created; `Location` and `ETag` headers", body = $View),
+                (status = 200, description = "Upserted over the item with the same natural key", body = $View),
+                (status = 400, description = "Malformed JSON or query", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token's role may not write this", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "The natural key is taken", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 413, description = "Body over 256 KiB", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Not application/json", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::error::Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[post($collection)]
+        async fn $create(
+            req: actix_web::HttpRequest,
+            caller: $crate::auth::Caller,
+            query: actix_web::web::Query<$crate::api::edit::CreateQuery>,
+            body: actix_web::web::Json<serde_json::Value>,
+            pool: actix_web::web::Data<$crate::db::Pool>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let conditions = $crate::api::edit::Conditions::from_request(&req);
+            let upsert = query.upsert()?;
+            let body = body.into_inner();
+            let written = $crate::api::with_conn(&pool, move |conn| {
+                $crate::api::edit::create::<$E>(conn, &caller, body, upsert, &conditions, $base)
+            })
+            .await?;
+            Ok($crate::api::edit::written(written))
+        }
+
+        /// Replace one with a full body. `If-Match` with the item's `ETag` makes the write
+        /// conditional: a stale tag answers 412 and writes nothing.
+        #[utoipa::path(
+            tag = $tag,
+            params(($param = $Key, Path)),
+            request_body = $Input,
+            security(("bearer" = [])),
+            responses(
+                (status = 200, description = "Replaced; new `ETag` header", body = $View),
+                (status = 400, description = "Malformed JSON or id", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token's role may not write this", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such item", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Another item holds the natural key", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 412, description = "`If-Match` is stale", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 413, description = "Body over 256 KiB", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Not application/json", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::error::Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[put($item)]
+        async fn $replace(
+            req: actix_web::HttpRequest,
+            caller: $crate::auth::Caller,
+            path: actix_web::web::Path<String>,
+            body: actix_web::web::Json<serde_json::Value>,
+            pool: actix_web::web::Data<$crate::db::Pool>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let conditions = $crate::api::edit::Conditions::from_request(&req);
+            let key = <$E as $crate::api::edit::Editable>::parse_key(&path.into_inner())?;
+            let body = body.into_inner();
+            let view = $crate::api::with_conn(&pool, move |conn| {
+                $crate::api::edit::replace::<$E>(conn, &caller, key, body, &conditions)
+            })
+            .await?;
+            Ok($crate::api::edit::updated(&view))
+        }
+
+        /// Change some fields with an RFC 7396 JSON merge patch (`application/merge-patch+json`
+        /// or `application/json`); `null` clears a field. `If-Match` as for PUT.
+        #[utoipa::path(
+            tag = $tag,
+            params(($param = $Key, Path)),
+            request_body(content = Object, content_type = "application/merge-patch+json", description = "The fields to change"),
+            security(("bearer" = [])),
+            responses(
+                (status = 200, description = "Patched; new `ETag` header", body = $View),
+                (status = 400, description = "Malformed JSON or id", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token's role may not write this", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such item", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Another item holds the natural key", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 412, description = "`If-Match` is stale", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Not JSON", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::error::Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[patch($item)]
+        async fn $patch(
+            req: actix_web::HttpRequest,
+            caller: $crate::auth::Caller,
+            path: actix_web::web::Path<String>,
+            body: actix_web::web::Json<serde_json::Value>,
+            pool: actix_web::web::Data<$crate::db::Pool>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let conditions = $crate::api::edit::Conditions::from_request(&req);
+            let key = <$E as $crate::api::edit::Editable>::parse_key(&path.into_inner())?;
+            let body = body.into_inner();
+            let view = $crate::api::with_conn(&pool, move |conn| {
+                $crate::api::edit::patch::<$E>(conn, &caller, key, body, &conditions)
+            })
+            .await?;
+            Ok($crate::api::edit::updated(&view))
+        }
+
+        /// Delete one. `If-Match` as for PUT.
+        #[utoipa::path(
+            tag = $tag,
+            params(($param = $Key, Path)),
+            security(("bearer" = [])),
+            responses(
+                (status = 204, description = "Deleted"),
+                (status = 400, description = "Malformed id", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token's role may not write this", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such item", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Other records refer to it", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 412, description = "`If-Match` is stale", body = $crate::error::Problem, content_type = "application/problem+json"),
+            )
+        )]
+        #[delete($item)]
+        async fn $delete(
+            req: actix_web::HttpRequest,
+            caller: $crate::auth::Caller,
+            path: actix_web::web::Path<String>,
+            pool: actix_web::web::Data<$crate::db::Pool>,
+        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+            let conditions = $crate::api::edit::Conditions::from_request(&req);
+            let key = <$E as $crate::api::edit::Editable>::parse_key(&path.into_inner())?;
+            $crate::api::with_conn(&pool, move |conn| {
+                $crate::api::edit::delete::<$E>(conn, &caller, key, &conditions)
+            })
+            .await?;
+            Ok(actix_web::HttpResponse::NoContent().finish())
+        }
+    };
+}
