@@ -73,10 +73,13 @@ impl Keys {
             Some("HS256") => anyhow::bail!("CHISO_JWT_ALGORITHM=HS256 needs CHISO_JWT_SECRET"),
             Some("RS256") => Algorithm::RS256,
             Some("EdDSA") => Algorithm::EdDSA,
-            Some(other) => anyhow::bail!("CHISO_JWT_ALGORITHM `{other}` is not supported: use HS256, RS256 or EdDSA"),
+            Some(other) => anyhow::bail!(
+                "CHISO_JWT_ALGORITHM `{other}` is not supported: use HS256, RS256 or EdDSA"
+            ),
         };
         let read = |path: &std::path::Path| {
-            std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read key file {}: {e}", path.display()))
+            std::fs::read(path)
+                .map_err(|e| anyhow::anyhow!("cannot read key file {}: {e}", path.display()))
         };
         let (decoding, encoding) = match algorithm {
             Algorithm::HS256 => {
@@ -84,7 +87,10 @@ impl Keys {
                 if secret.len() < 32 {
                     anyhow::bail!("CHISO_JWT_SECRET must be at least 32 bytes long");
                 }
-                (DecodingKey::from_secret(secret.as_bytes()), Some(EncodingKey::from_secret(secret.as_bytes())))
+                (
+                    DecodingKey::from_secret(secret.as_bytes()),
+                    Some(EncodingKey::from_secret(secret.as_bytes())),
+                )
             }
             Algorithm::RS256 | Algorithm::EdDSA => {
                 let public = settings
@@ -94,9 +100,15 @@ impl Keys {
                 let public = read(public)?;
                 let private = settings.private_key.as_deref().map(read).transpose()?;
                 if algorithm == Algorithm::RS256 {
-                    (DecodingKey::from_rsa_pem(&public)?, private.map(|p| EncodingKey::from_rsa_pem(&p)).transpose()?)
+                    (
+                        DecodingKey::from_rsa_pem(&public)?,
+                        private.map(|p| EncodingKey::from_rsa_pem(&p)).transpose()?,
+                    )
                 } else {
-                    (DecodingKey::from_ed_pem(&public)?, private.map(|p| EncodingKey::from_ed_pem(&p)).transpose()?)
+                    (
+                        DecodingKey::from_ed_pem(&public)?,
+                        private.map(|p| EncodingKey::from_ed_pem(&p)).transpose()?,
+                    )
                 }
             }
             _ => unreachable!("only the algorithms above are configured"),
@@ -111,11 +123,18 @@ impl Keys {
     }
 
     /// Signs a new token with a fresh `jti`.
-    pub fn issue(&self, subject: &str, role: Role, ttl: std::time::Duration) -> anyhow::Result<(String, Claims)> {
-        let encoding = self
-            .encoding
-            .as_ref()
-            .ok_or_else(|| anyhow::anyhow!("issuing {:?} tokens needs CHISO_JWT_PRIVATE_KEY", self.algorithm))?;
+    pub fn issue(
+        &self,
+        subject: &str,
+        role: Role,
+        ttl: std::time::Duration,
+    ) -> anyhow::Result<(String, Claims)> {
+        let encoding = self.encoding.as_ref().ok_or_else(|| {
+            anyhow::anyhow!(
+                "issuing {:?} tokens needs CHISO_JWT_PRIVATE_KEY",
+                self.algorithm
+            )
+        })?;
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: subject.to_owned(),
@@ -149,9 +168,15 @@ impl Keys {
                     ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".to_owned(),
                     ErrorKind::InvalidAudience => "the token is for another audience".to_owned(),
                     ErrorKind::InvalidIssuer => "the token comes from another issuer".to_owned(),
-                    ErrorKind::InvalidAlgorithm => format!("the token must be signed with {:?}", self.algorithm),
-                    ErrorKind::InvalidSignature => "the token's signature does not verify".to_owned(),
-                    ErrorKind::MissingRequiredClaim(claim) => format!("the token lacks the `{claim}` claim"),
+                    ErrorKind::InvalidAlgorithm => {
+                        format!("the token must be signed with {:?}", self.algorithm)
+                    }
+                    ErrorKind::InvalidSignature => {
+                        "the token's signature does not verify".to_owned()
+                    }
+                    ErrorKind::MissingRequiredClaim(claim) => {
+                        format!("the token lacks the `{claim}` claim")
+                    }
                     _ => format!("the token is not valid: {e}"),
                 }
             })
@@ -171,8 +196,16 @@ impl Caller {
         } else {
             Err(ApiError::Forbidden(format!(
                 "this needs the `{}` role; the token has `{}`",
-                if role == Role::Admin { "admin" } else { "editor" },
-                if self.claims.role == Role::Admin { "admin" } else { "editor" },
+                if role == Role::Admin {
+                    "admin"
+                } else {
+                    "editor"
+                },
+                if self.claims.role == Role::Admin {
+                    "admin"
+                } else {
+                    "editor"
+                },
             )))
         }
     }
@@ -190,23 +223,44 @@ impl FromRequest for Caller {
             .get(actix_web::http::header::AUTHORIZATION)
             .map(|v| v.to_str().map(str::to_owned));
         Box::pin(async move {
-            let auth = auth.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("auth not configured in app data")))?;
-            let keys = auth.0.as_ref().ok_or_else(|| ApiError::Unauthorized(HOW_TO_CONFIGURE.to_owned()))?;
+            let auth = auth.ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("auth not configured in app data"))
+            })?;
+            let keys = auth
+                .0
+                .as_ref()
+                .ok_or_else(|| ApiError::Unauthorized(HOW_TO_CONFIGURE.to_owned()))?;
             let header = match header {
-                None => return Err(ApiError::Unauthorized("writes need `Authorization: Bearer <token>`".into())),
-                Some(Err(_)) => return Err(ApiError::Unauthorized("the Authorization header is not ASCII".into())),
+                None => {
+                    return Err(ApiError::Unauthorized(
+                        "writes need `Authorization: Bearer <token>`".into(),
+                    ))
+                }
+                Some(Err(_)) => {
+                    return Err(ApiError::Unauthorized(
+                        "the Authorization header is not ASCII".into(),
+                    ))
+                }
                 Some(Ok(h)) => h,
             };
             let token = header
                 .strip_prefix("Bearer ")
                 .or_else(|| header.strip_prefix("bearer "))
-                .ok_or_else(|| ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".into()))?
+                .ok_or_else(|| {
+                    ApiError::Unauthorized(
+                        "the Authorization header must be `Bearer <token>`".into(),
+                    )
+                })?
                 .trim()
                 .to_owned();
             let claims = keys.verify(&token).map_err(ApiError::Unauthorized)?;
-            let pool = pool.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("pool not configured")))?;
+            let pool =
+                pool.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("pool not configured")))?;
             let jti = claims.jti.clone();
-            let revoked = crate::api::with_conn(&pool, move |conn| Ok(crate::store::tokens::is_revoked(conn, &jti)?)).await?;
+            let revoked = crate::api::with_conn(&pool, move |conn| {
+                Ok(crate::store::tokens::is_revoked(conn, &jti)?)
+            })
+            .await?;
             if revoked {
                 return Err(ApiError::Unauthorized("the token has been revoked".into()));
             }

@@ -38,7 +38,12 @@ pub struct Settings {
 #[derive(Clone, Args, Default)]
 pub struct AuthSettings {
     /// HS256 shared secret (at least 32 bytes).
-    #[arg(long = "jwt-secret", env = "CHISO_JWT_SECRET", global = true, hide_env_values = true)]
+    #[arg(
+        long = "jwt-secret",
+        env = "CHISO_JWT_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
     pub secret: Option<String>,
 
     /// PEM public key file that verifies RS256 or EdDSA tokens.
@@ -54,11 +59,21 @@ pub struct AuthSettings {
     pub algorithm: Option<String>,
 
     /// The `iss` tokens must carry.
-    #[arg(long = "jwt-issuer", env = "CHISO_JWT_ISSUER", default_value = "chiso", global = true)]
+    #[arg(
+        long = "jwt-issuer",
+        env = "CHISO_JWT_ISSUER",
+        default_value = "chiso",
+        global = true
+    )]
     pub issuer: String,
 
     /// The `aud` tokens must carry.
-    #[arg(long = "jwt-audience", env = "CHISO_JWT_AUDIENCE", default_value = "chiso-api", global = true)]
+    #[arg(
+        long = "jwt-audience",
+        env = "CHISO_JWT_AUDIENCE",
+        default_value = "chiso-api",
+        global = true
+    )]
     pub audience: String,
 }
 

@@ -55,7 +55,10 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     /// The body parsed but its content is invalid; each error names its field (or row and column).
     #[error("{detail}")]
-    Unprocessable { detail: String, errors: Vec<FieldError> },
+    Unprocessable {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("the database is busy, retry shortly")]
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
@@ -93,11 +96,21 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn at(pointer: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { pointer: Some(pointer.into()), row: None, column: None, detail: detail.into() }
+        FieldError {
+            pointer: Some(pointer.into()),
+            row: None,
+            column: None,
+            detail: detail.into(),
+        }
     }
 
     pub fn cell(row: usize, column: impl Into<String>, detail: impl Into<String>) -> Self {
-        FieldError { pointer: None, row: Some(row), column: Some(column.into()), detail: detail.into() }
+        FieldError {
+            pointer: None,
+            row: Some(row),
+            column: Some(column.into()),
+            detail: detail.into(),
+        }
     }
 }
 
@@ -276,10 +289,12 @@ pub fn json_error_handler(
 ) -> actix_web::Error {
     use actix_web::error::JsonPayloadError;
     match err {
-        JsonPayloadError::ContentType => {
-            ApiError::UnsupportedMediaType("the body must be `Content-Type: application/json`".into()).into()
-        }
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType(
+            "the body must be `Content-Type: application/json`".into(),
+        )
+        .into(),
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
             ApiError::PayloadTooLarge { limit }.into()
         }
         other => ApiError::Malformed(format!("malformed JSON body: {other}")).into(),

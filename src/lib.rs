@@ -11,6 +11,7 @@ pub mod dataset;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod openapi;
 pub mod startup;
 pub mod store;

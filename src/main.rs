@@ -28,6 +28,20 @@ enum Command {
     Seed,
     /// Print the OpenAPI document to standard output.
     Openapi,
+    /// Import observations from a CSV or JSON file: all rows or none, upserted by natural key.
+    Import {
+        /// A `.csv` file with a header row, or a `.json` array of objects.
+        file: std::path::PathBuf,
+        /// Validate and report what would change, writing nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Recorded as the author of the changes.
+        #[arg(long, default_value = "cli")]
+        actor: String,
+        /// Recorded as the reason for the changes.
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Issue or revoke write tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -76,18 +90,58 @@ fn main() -> anyhow::Result<()> {
             println!("{}", chiso::openapi::document_json());
             Ok(())
         }
+        Command::Import {
+            file,
+            dry_run,
+            actor,
+            reason,
+        } => {
+            let report = chiso::startup::import_file(
+                &cli.settings,
+                &file,
+                &actor,
+                reason.as_deref(),
+                dry_run,
+            )?;
+            println!(
+                "{} rows: {} created, {} updated, {} unchanged{}",
+                report.rows,
+                report.created,
+                report.updated,
+                report.unchanged,
+                if report.dry_run {
+                    " (dry run: nothing written)"
+                } else {
+                    ""
+                }
+            );
+            Ok(())
+        }
         Command::Token(TokenCommand::Issue { sub, role, ttl }) => {
             let keys = chiso::auth::Keys::from_settings(&cli.settings.auth)?.ok_or_else(|| {
                 anyhow::anyhow!("no key configured: set CHISO_JWT_SECRET, or CHISO_JWT_PUBLIC_KEY and CHISO_JWT_PRIVATE_KEY")
             })?;
             let (token, claims) = keys.issue(&sub, role, ttl)?;
-            log::info!("issued token jti={} for {} ({:?}), expires at {}", claims.jti, claims.sub, claims.role, claims.exp);
+            log::info!(
+                "issued token jti={} for {} ({:?}), expires at {}",
+                claims.jti,
+                claims.sub,
+                claims.role,
+                claims.exp
+            );
             println!("{token}");
             Ok(())
         }
         Command::Token(TokenCommand::Revoke { jti, reason }) => {
             let newly = chiso::startup::revoke_token(&cli.settings, &jti, reason)?;
-            log::info!("{}", if newly { format!("revoked {jti}") } else { format!("{jti} was already revoked") });
+            log::info!(
+                "{}",
+                if newly {
+                    format!("revoked {jti}")
+                } else {
+                    format!("{jti} was already revoked")
+                }
+            );
             Ok(())
         }
     }

@@ -32,6 +32,9 @@ Every error is an RFC 9457 `application/problem+json` document naming the parame
         (name = "targets", description = "Goals provinces set"),
         (name = "awards", description = "Awards the articles report"),
         (name = "sources", description = "The articles"),
+        (name = "changes", description = "The audit feed of every write"),
+        (name = "imports", description = "Bulk loading of observations"),
+        (name = "auth", description = "Token revocation"),
         (name = "meta", description = "The API's own description"),
         (name = "health", description = "Probes"),
     )

@@ -72,7 +72,11 @@ pub fn seed(settings: &Settings) -> anyhow::Result<LoadReport> {
 }
 
 /// `chiso token revoke`: records the revocation in the database every server reads.
-pub fn revoke_token(settings: &Settings, jti: &str, reason: Option<String>) -> anyhow::Result<bool> {
+pub fn revoke_token(
+    settings: &Settings,
+    jti: &str,
+    reason: Option<String>,
+) -> anyhow::Result<bool> {
     let pool = prepare_database(&settings.database()?, 1, false)?;
     let mut conn = pool.get()?;
     let revoked = crate::store::tokens::RevokedToken {
@@ -82,6 +86,67 @@ pub fn revoke_token(settings: &Settings, jti: &str, reason: Option<String>) -> a
         reason,
     };
     Ok(crate::store::tokens::revoke(&mut conn, &revoked)?)
+}
+
+/// `chiso import FILE`: the same import as `POST /api/v1/imports`, with a progress bar on a
+/// terminal. Errors are printed one per line with their row and column.
+pub fn import_file(
+    settings: &Settings,
+    path: &std::path::Path,
+    actor: &str,
+    reason: Option<&str>,
+    dry_run: bool,
+) -> anyhow::Result<crate::import::ImportReport> {
+    use crate::import::{self, ImportFormat};
+    let format = match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("csv") => ImportFormat::Csv,
+        Some("json") => ImportFormat::Json,
+        _ => anyhow::bail!("{}: the file must end in .csv or .json", path.display()),
+    };
+    let body =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let pool = prepare_database(&settings.database()?, 1, true)?;
+    let mut conn = pool.get()?;
+    let describe = |e: ApiError| -> anyhow::Error {
+        match e {
+            ApiError::Unprocessable { detail, errors } => {
+                let lines: Vec<String> = errors
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "row {}, column {}: {}",
+                            e.row.unwrap_or(0),
+                            e.column.as_deref().unwrap_or("?"),
+                            e.detail
+                        )
+                    })
+                    .collect();
+                anyhow::anyhow!("{detail}\n{}", lines.join("\n"))
+            }
+            other => anyhow::anyhow!("{other}"),
+        }
+    };
+    let rows = import::read(format, &body).map_err(|e| describe(import::failure(e)))?;
+    let catalog = crate::api::refs::Catalog::load(&mut conn)?;
+    let valid = import::validate(&catalog, rows).map_err(|e| describe(import::failure(e)))?;
+    let bar = indicatif::ProgressBar::new(valid.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {pos}/{len} rows {elapsed_precise} eta {eta}",
+        )
+        .expect("valid template"),
+    );
+    let report = import::write(&mut conn, &valid, actor, reason, dry_run, &mut |done| {
+        bar.set_position(done as u64)
+    })
+    .map_err(describe)?;
+    bar.finish_and_clear();
+    Ok(report)
 }
 
 /// Routes known to the document, with their methods: lets the fallback tell 405 from 404.
@@ -205,7 +270,9 @@ pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyh
                 web::JsonConfig::default()
                     .limit(JSON_BODY_LIMIT)
                     .content_type_required(true)
-                    .content_type(|mime| mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json"))
+                    .content_type(|mime| {
+                        mime.subtype() == "json" || mime.suffix().is_some_and(|s| s == "json")
+                    })
                     .error_handler(error::json_error_handler),
             )
             .into_utoipa_app()

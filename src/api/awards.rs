@@ -6,17 +6,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::listing::{self, Format, ListResponse};
 use super::edit::{Editable, Errors};
-use super::refs;
+use super::listing::{self, Format, ListResponse};
+use super::refs::{self, Catalog};
 use super::{params, provinces::resolve_refs, with_conn};
 use crate::auth::Role;
-use crate::domain::vocab;
 use crate::db::DbConnection;
-use crate::error::FieldError;
-use crate::store::awards::NewAward;
 use crate::db::Pool;
+use crate::domain::vocab;
+use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::awards::NewAward;
 use crate::store::awards::{self as store, Award, AwardFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -161,7 +161,11 @@ async fn list_awards(
     )
 )]
 #[get("/awards/{id}")]
-async fn get_award(req: HttpRequest, path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_award(
+    req: HttpRequest,
+    path: web::Path<String>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
     let id = params::id("award", &path.into_inner())?;
     let award = with_conn(&pool, move |conn| {
         store::find(conn, id)?.ok_or_else(|| ApiError::not_found("award", id.to_string()))
@@ -226,19 +230,27 @@ impl Editable for AwardEdit {
     }
     fn validate(conn: &mut DbConnection, input: AwardInput) -> Result<NewAward, Vec<FieldError>> {
         let run = |conn: &mut DbConnection| -> ApiResult<Result<NewAward, Vec<FieldError>>> {
+            let catalog = Catalog::load(conn)?;
             let mut errors = Errors::default();
-            let period = input.period_id.as_deref().and_then(|p| refs::period(&mut errors, "/period_id", p));
+            let period = input
+                .period_id
+                .as_deref()
+                .and_then(|p| refs::period(&mut errors, "/period_id", p));
             let span = period.map(|p| (p.start_date(), p.end_date()));
-            let province = refs::province(conn, &mut errors, "/province_id", &input.province_id, span)?;
+            let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
             errors.one_of("/award_type", &input.award_type, vocab::AWARD_TYPES);
-            errors.one_of("/recipient_kind", &input.recipient_kind, vocab::RECIPIENT_KINDS);
+            errors.one_of(
+                "/recipient_kind",
+                &input.recipient_kind,
+                vocab::RECIPIENT_KINDS,
+            );
             if input.recipient_count.is_some_and(|n| n < 1) {
                 errors.add("/recipient_count", "must be at least 1");
             }
             if input.quote.trim().is_empty() {
                 errors.add("/quote", "an award needs the sentence that reports it");
             }
-            refs::source(conn, &mut errors, "/source_id", Some(&input.source_id))?;
+            catalog.source(&mut errors, "/source_id", Some(&input.source_id));
             Ok(errors.finish(|| NewAward {
                 province_id: province.expect("checked"),
                 period_id: period.map(|p| p.to_string()),
@@ -257,7 +269,12 @@ impl Editable for AwardEdit {
         run(conn).unwrap_or_else(|e| Err(vec![FieldError::at("", e.to_string())]))
     }
     fn holder(conn: &mut DbConnection, valid: &NewAward) -> ApiResult<Option<i32>> {
-        Ok(store::find_by_key(conn, &valid.source_id, &valid.quote, &valid.recipient_kind)?)
+        Ok(store::find_by_key(
+            conn,
+            &valid.source_id,
+            &valid.quote,
+            &valid.recipient_kind,
+        )?)
     }
     fn insert(conn: &mut DbConnection, valid: &NewAward) -> ApiResult<i32> {
         Ok(store::insert(conn, valid)?)

@@ -37,7 +37,10 @@ pub trait Editable: 'static {
     fn load(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<Option<Self::View>>;
     /// The view as an input document: the base a merge patch applies to.
     fn as_input(view: &Self::View) -> Value;
-    fn validate(conn: &mut DbConnection, input: Self::Input) -> Result<Self::Valid, Vec<FieldError>>;
+    fn validate(
+        conn: &mut DbConnection,
+        input: Self::Input,
+    ) -> Result<Self::Valid, Vec<FieldError>>;
     /// The record that already holds the input's natural key, if any.
     fn holder(conn: &mut DbConnection, valid: &Self::Valid) -> ApiResult<Option<Self::Key>>;
     fn insert(conn: &mut DbConnection, valid: &Self::Valid) -> ApiResult<Self::Key>;
@@ -54,9 +57,18 @@ pub fn etag<V: Serialize>(view: &V) -> String {
 /// One item as JSON with its `ETag`; `If-None-Match` with the same tag gives 304.
 pub fn single<V: Serialize>(req: &HttpRequest, view: &V) -> HttpResponse {
     let tag = etag(view);
-    if let Some(none_match) = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-        if none_match.split(',').any(|t| t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag) {
-            return HttpResponse::NotModified().insert_header((header::ETAG, tag)).finish();
+    if let Some(none_match) = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    {
+        if none_match
+            .split(',')
+            .any(|t| t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag)
+        {
+            return HttpResponse::NotModified()
+                .insert_header((header::ETAG, tag))
+                .finish();
         }
     }
     HttpResponse::Ok()
@@ -74,10 +86,17 @@ pub struct Conditions {
 
 impl Conditions {
     pub fn from_request(req: &HttpRequest) -> Self {
-        let text = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let text = |name: &str| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
         Conditions {
             if_match: text("if-match"),
-            reason: text("x-change-reason").map(|r| r.trim().to_owned()).filter(|r| !r.is_empty()),
+            reason: text("x-change-reason")
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty()),
         }
     }
 
@@ -97,7 +116,10 @@ pub fn parse_input<T: DeserializeOwned>(body: Value) -> ApiResult<T> {
     serde_path_to_error::deserialize(body).map_err(|err| {
         let pointer = pointer_of(&err.path().to_string());
         let detail = err.inner().to_string();
-        ApiError::Unprocessable { detail: format!("invalid body at {pointer}: {detail}"), errors: vec![FieldError::at(pointer, detail)] }
+        ApiError::Unprocessable {
+            detail: format!("invalid body at {pointer}: {detail}"),
+            errors: vec![FieldError::at(pointer, detail)],
+        }
     })
 }
 
@@ -127,11 +149,10 @@ fn invalid(resource: &str, errors: Vec<FieldError>) -> ApiError {
     ApiError::Unprocessable { detail, errors }
 }
 
+/// Records one write in the audit trail, inside the write's transaction.
 fn audit<V: Serialize>(
     conn: &mut DbConnection,
-    resource: &str,
-    key: &str,
-    action: &str,
+    (resource, key, action): (&str, &str, &str),
     caller: &Caller,
     reason: Option<&str>,
     before: Option<&V>,
@@ -200,7 +221,7 @@ pub fn create<E: Editable>(
         };
         let view = E::load(conn, &key)?.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("written row vanished")))?;
         let action = if created { "create" } else { "update" };
-        audit(conn, E::RESOURCE, &key.to_string(), action, caller, conditions.reason.as_deref(), before.as_ref(), Some(&view))?;
+        audit(conn, (E::RESOURCE, &key.to_string(), action), caller, conditions.reason.as_deref(), before.as_ref(), Some(&view))?;
         Ok(Written { view, created, location: format!("{base_path}/{key}") })
     })
 }
@@ -233,7 +254,8 @@ pub fn patch<E: Editable>(
             errors: vec![FieldError::at("", "a merge patch must be a JSON object")],
         });
     }
-    let current = E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
+    let current =
+        E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
     let mut document = E::as_input(&current);
     json_patch::merge(&mut document, &patch);
     let input: E::Input = parse_input(document)?;
@@ -248,40 +270,75 @@ fn write_over<E: Editable>(
     conditions: &Conditions,
 ) -> ApiResult<E::View> {
     conn.transaction(|conn| {
-        let before = E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
+        let before = E::load(conn, &key)?
+            .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
         conditions.check(&etag(&before))?;
         let valid = E::validate(conn, input).map_err(|errors| invalid(E::RESOURCE, errors))?;
         if let Some(chosen) = E::chosen_key(&valid) {
             if chosen.to_string() != key.to_string() {
-                return Err(invalid(E::RESOURCE, vec![FieldError::at("/id", format!("the id `{chosen}` differs from the path's `{key}`"))]));
+                return Err(invalid(
+                    E::RESOURCE,
+                    vec![FieldError::at(
+                        "/id",
+                        format!("the id `{chosen}` differs from the path's `{key}`"),
+                    )],
+                ));
             }
         }
         if let Some(holder) = E::holder(conn, &valid)? {
             if holder.to_string() != key.to_string() {
-                return Err(ApiError::Conflict(format!("{} {holder} already holds this natural key", E::RESOURCE)));
+                return Err(ApiError::Conflict(format!(
+                    "{} {holder} already holds this natural key",
+                    E::RESOURCE
+                )));
             }
         }
         E::update(conn, &key, &valid)?;
-        let after = E::load(conn, &key)?.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("updated row vanished")))?;
-        audit(conn, E::RESOURCE, &key.to_string(), "update", caller, conditions.reason.as_deref(), Some(&before), Some(&after))?;
+        let after = E::load(conn, &key)?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("updated row vanished")))?;
+        audit(
+            conn,
+            (E::RESOURCE, &key.to_string(), "update"),
+            caller,
+            conditions.reason.as_deref(),
+            Some(&before),
+            Some(&after),
+        )?;
         Ok(after)
     })
 }
 
 /// DELETE.
-pub fn delete<E: Editable>(conn: &mut DbConnection, caller: &Caller, key: E::Key, conditions: &Conditions) -> ApiResult<()> {
+pub fn delete<E: Editable>(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    key: E::Key,
+    conditions: &Conditions,
+) -> ApiResult<()> {
     caller.require(E::ROLE)?;
     conn.transaction(|conn| {
-        let before = E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
+        let before = E::load(conn, &key)?
+            .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
         conditions.check(&etag(&before))?;
         E::delete(conn, &key)?;
-        audit::<E::View>(conn, E::RESOURCE, &key.to_string(), "delete", caller, conditions.reason.as_deref(), Some(&before), None)
+        audit::<E::View>(
+            conn,
+            (E::RESOURCE, &key.to_string(), "delete"),
+            caller,
+            conditions.reason.as_deref(),
+            Some(&before),
+            None,
+        )
     })
 }
 
 /// 201 with `Location` for a new item, 200 for an upserted one; both with the `ETag`.
 pub fn written<V: Serialize>(w: Written<V>) -> HttpResponse {
-    let mut response = if w.created { HttpResponse::Created() } else { HttpResponse::Ok() };
+    let mut response = if w.created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
     if w.created {
         response.insert_header((header::LOCATION, w.location));
     }
@@ -320,7 +377,10 @@ impl Errors {
 
     pub fn one_of(&mut self, pointer: &str, value: &str, allowed: &[&str]) {
         if !allowed.contains(&value) {
-            self.add(pointer, format!("`{value}` is not one of: {}", allowed.join(", ")));
+            self.add(
+                pointer,
+                format!("`{value}` is not one of: {}", allowed.join(", ")),
+            );
         }
     }
 
@@ -360,7 +420,10 @@ impl CreateQuery {
         match self.upsert.as_deref() {
             None | Some("false") => Ok(false),
             Some("true") => Ok(true),
-            Some(other) => Err(ApiError::invalid("upsert", format!("`upsert` must be `true` or `false`, got `{other}`"))),
+            Some(other) => Err(ApiError::invalid(
+                "upsert",
+                format!("`upsert` must be `true` or `false`, got `{other}`"),
+            )),
         }
     }
 }

@@ -5,14 +5,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::listing::{self, Format, ListResponse};
 use super::edit::{Editable, Errors};
+use super::listing::{self, Format, ListResponse};
 use super::{params, with_conn};
 use crate::auth::Role;
-use crate::domain::text::fold;
-use crate::error::FieldError;
 use crate::db::{DbConnection, Pool};
+use crate::domain::text::fold;
 use crate::domain::vocab;
+use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::indicators::{self as store, Indicator, IndicatorFilter};
 
@@ -138,7 +138,11 @@ async fn list_indicators(
     )
 )]
 #[get("/indicators/{code}")]
-async fn get_indicator(req: HttpRequest, path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_indicator(
+    req: HttpRequest,
+    path: web::Path<String>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
     let code = path.into_inner();
     let indicator = with_conn(&pool, move |conn| {
         store::find(conn, &code)?.ok_or_else(|| ApiError::not_found("indicator", code))
@@ -207,15 +211,31 @@ impl Editable for IndicatorEdit {
     fn as_input(view: &IndicatorView) -> serde_json::Value {
         serde_json::to_value(view).expect("views serialize")
     }
-    fn validate(conn: &mut DbConnection, input: IndicatorInput) -> Result<Indicator, Vec<FieldError>> {
+    fn validate(
+        conn: &mut DbConnection,
+        input: IndicatorInput,
+    ) -> Result<Indicator, Vec<FieldError>> {
         let mut errors = Errors::default();
         let code_ok = !input.code.is_empty()
             && input.code.len() <= 80
-            && input.code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && input
+                .code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !code_ok {
-            errors.add("/code", format!("`{}` is not a code: lowercase ASCII letters, digits and `_`", input.code));
+            errors.add(
+                "/code",
+                format!(
+                    "`{}` is not a code: lowercase ASCII letters, digits and `_`",
+                    input.code
+                ),
+            );
         }
-        for (pointer, text) in [("/name_vi", &input.name_vi), ("/name_en", &input.name_en), ("/unit", &input.unit)] {
+        for (pointer, text) in [
+            ("/name_vi", &input.name_vi),
+            ("/name_en", &input.name_en),
+            ("/unit", &input.unit),
+        ] {
             if text.trim().is_empty() {
                 errors.add(pointer, "must not be empty");
             }
@@ -232,7 +252,13 @@ impl Editable for IndicatorEdit {
             Err(e) => errors.add("", e.to_string()),
         }
         errors.finish(|| Indicator {
-            search_text: [&input.code.replace('_', " "), &input.name_vi, &input.name_en].map(|s| fold(s)).join(" | "),
+            search_text: [
+                &input.code.replace('_', " "),
+                &input.name_vi,
+                &input.name_en,
+            ]
+            .map(|s| fold(s))
+            .join(" | "),
             code: input.code,
             name_vi: input.name_vi,
             name_en: input.name_en,

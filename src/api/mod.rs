@@ -2,8 +2,10 @@
 //! `configure`), plus what they share: parameter parsing, the list shape, CSV and health.
 
 pub mod awards;
+pub mod changes;
 pub mod edit;
 pub mod health;
+pub mod imports;
 pub mod indicators;
 pub mod listing;
 pub mod meta;
@@ -14,6 +16,7 @@ pub mod provinces;
 pub mod refs;
 pub mod sources;
 pub mod targets;
+pub mod tokens;
 
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
@@ -32,7 +35,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(observations::configure)
             .configure(targets::configure)
             .configure(awards::configure)
-            .configure(sources::configure),
+            .configure(sources::configure)
+            .configure(changes::configure)
+            .configure(imports::configure)
+            .configure(tokens::configure),
     );
 }
 

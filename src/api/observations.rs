@@ -5,17 +5,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::listing::{self, Format, ListResponse};
 use super::edit::{self, Editable, Errors};
-use super::refs::{self, NumberInput};
+use super::listing::{self, Format, ListResponse};
+use super::refs::{self, Catalog, NumberInput};
 use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
 use crate::auth::Role;
 use crate::db::DbConnection;
-use crate::error::FieldError;
-use crate::store::observations::NewObservation;
 use crate::db::Pool;
 use crate::domain::vocab;
+use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::observations::NewObservation;
 use crate::store::observations::{
     self as store, Observation, ObservationFilter, ObservationKey, ObservationSort,
 };
@@ -246,27 +246,37 @@ pub struct ObservationInput {
 }
 
 /// Validates an observation input against the catalogue, the registry and the vocabularies.
-pub fn validate_observation(conn: &mut DbConnection, input: ObservationInput) -> ApiResult<Result<NewObservation, Vec<FieldError>>> {
+pub fn validate_observation(
+    catalog: &Catalog,
+    input: ObservationInput,
+) -> Result<NewObservation, Vec<FieldError>> {
     let mut errors = Errors::default();
     let period = refs::period(&mut errors, "/period_id", &input.period_id);
     let span = period.map(|p| (p.start_date(), p.end_date()));
-    let province = refs::province(conn, &mut errors, "/province_id", &input.province_id, span)?;
-    let indicator = refs::indicator(conn, &mut errors, "/indicator_code", &input.indicator_code)?;
-    let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator.as_ref());
+    let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
+    let indicator = catalog.indicator(&mut errors, "/indicator_code", &input.indicator_code);
+    let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
     let figure = refs::figure(&mut errors, "/value", &input.value);
-    let status = input
-        .status
-        .clone()
-        .unwrap_or_else(|| if figure.as_ref().is_some_and(|f| f.estimated) { "estimated" } else { "final" }.to_owned());
+    let status = input.status.clone().unwrap_or_else(|| {
+        if figure.as_ref().is_some_and(|f| f.estimated) {
+            "estimated"
+        } else {
+            "final"
+        }
+        .to_owned()
+    });
     errors.one_of("/status", &status, vocab::OBSERVATION_STATUSES);
-    let qualifier = input.qualifier.clone().or_else(|| figure.as_ref().and_then(|f| f.qualifier.clone()));
+    let qualifier = input
+        .qualifier
+        .clone()
+        .or_else(|| figure.as_ref().and_then(|f| f.qualifier.clone()));
     if let Some(q) = &qualifier {
         errors.one_of("/qualifier", q, vocab::QUALIFIERS);
     }
-    refs::source(conn, &mut errors, "/source_id", input.source_id.as_deref())?;
-    let is_rank = indicator.as_ref().is_some_and(|i| i.unit == "rank");
+    catalog.source(&mut errors, "/source_id", input.source_id.as_deref());
+    let is_rank = indicator.is_some_and(|i| i.unit == "rank");
     let printed_of = figure.as_ref().and_then(|f| f.denominator);
-    Ok(errors.finish(|| {
+    errors.finish(|| {
         let figure = figure.expect("checked");
         let period = period.expect("checked");
         NewObservation {
@@ -281,11 +291,13 @@ pub fn validate_observation(conn: &mut DbConnection, input: ObservationInput) ->
             status,
             qualifier,
             rank_of: input.rank_of.or(if is_rank { printed_of } else { None }),
-            denominator: input.denominator.or(if is_rank { None } else { printed_of }),
+            denominator: input
+                .denominator
+                .or(if is_rank { None } else { printed_of }),
             source_id: input.source_id,
             quote: input.quote,
         }
-    }))
+    })
 }
 
 /// Observations are written by editors.
@@ -313,11 +325,22 @@ impl Editable for ObservationEdit {
         value.as_object_mut().expect("an object").remove("id");
         value
     }
-    fn validate(conn: &mut DbConnection, input: ObservationInput) -> Result<NewObservation, Vec<FieldError>> {
-        validate_observation(conn, input).unwrap_or_else(|e| Err(vec![FieldError::at("", e.to_string())]))
+    fn validate(
+        conn: &mut DbConnection,
+        input: ObservationInput,
+    ) -> Result<NewObservation, Vec<FieldError>> {
+        match Catalog::load(conn) {
+            Ok(catalog) => validate_observation(&catalog, input),
+            Err(e) => Err(vec![FieldError::at("", e.to_string())]),
+        }
     }
     fn holder(conn: &mut DbConnection, valid: &NewObservation) -> ApiResult<Option<i32>> {
-        Ok(store::find_by_key(conn, &valid.province_id, &valid.indicator_code, &valid.period_id)?)
+        Ok(store::find_by_key(
+            conn,
+            &valid.province_id,
+            &valid.indicator_code,
+            &valid.period_id,
+        )?)
     }
     fn insert(conn: &mut DbConnection, valid: &NewObservation) -> ApiResult<i32> {
         Ok(store::insert(conn, valid)?)

@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::listing::{self, Format, ListResponse};
 use super::edit::{Editable, Errors};
+use super::listing::{self, Format, ListResponse};
 use super::{params, with_conn};
 use crate::auth::Role;
-use crate::domain::text::fold;
-use crate::error::FieldError;
 use crate::db::{DbConnection, Pool};
+use crate::domain::text::fold;
 use crate::domain::vocab;
+use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::provinces::{self as store, LineageLink, Province, ProvinceFilter};
 
@@ -368,16 +368,29 @@ impl Editable for ProvinceEdit {
     fn as_input(view: &ProvinceView) -> serde_json::Value {
         serde_json::to_value(view).expect("views serialize")
     }
-    fn validate(_conn: &mut DbConnection, input: ProvinceInput) -> Result<Province, Vec<FieldError>> {
+    fn validate(
+        _conn: &mut DbConnection,
+        input: ProvinceInput,
+    ) -> Result<Province, Vec<FieldError>> {
         let mut errors = Errors::default();
         super::sources::check_slug(&mut errors, "/id", &input.id);
         if input.gso_code.len() != 2 || !input.gso_code.bytes().all(|b| b.is_ascii_digit()) {
-            errors.add("/gso_code", format!("`{}` is not a two-digit GSO code", input.gso_code));
+            errors.add(
+                "/gso_code",
+                format!("`{}` is not a two-digit GSO code", input.gso_code),
+            );
         }
         if let Some(iso) = &input.iso_code {
-            let ok = iso.len() >= 4 && iso.starts_with("VN-") && iso[3..].bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+            let ok = iso.len() >= 4
+                && iso.starts_with("VN-")
+                && iso[3..]
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
             if !ok {
-                errors.add("/iso_code", format!("`{iso}` is not an ISO 3166-2:VN code like VN-54"));
+                errors.add(
+                    "/iso_code",
+                    format!("`{iso}` is not an ISO 3166-2:VN code like VN-54"),
+                );
             }
         }
         for (pointer, text) in [("/name_vi", &input.name_vi), ("/name_en", &input.name_en)] {
@@ -389,16 +402,25 @@ impl Editable for ProvinceEdit {
         errors.one_of("/region", &input.region, vocab::REGIONS);
         if let (Some(from), Some(to)) = (input.valid_from, input.valid_to) {
             if from > to {
-                errors.add("/valid_to", format!("ends ({to}) before it starts ({from})"));
+                errors.add(
+                    "/valid_to",
+                    format!("ends ({to}) before it starts ({from})"),
+                );
             }
         }
         errors.finish(|| Province {
-            search_text: [Some(input.name_vi.as_str()), Some(input.name_en.as_str()), Some(input.id.as_str()), Some(input.gso_code.as_str()), input.iso_code.as_deref()]
-                .into_iter()
-                .flatten()
-                .map(fold)
-                .collect::<Vec<_>>()
-                .join(" | "),
+            search_text: [
+                Some(input.name_vi.as_str()),
+                Some(input.name_en.as_str()),
+                Some(input.id.as_str()),
+                Some(input.gso_code.as_str()),
+                input.iso_code.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .map(fold)
+            .collect::<Vec<_>>()
+            .join(" | "),
             id: input.id,
             gso_code: input.gso_code,
             iso_code: input.iso_code,

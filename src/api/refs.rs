@@ -1,15 +1,17 @@
 //! Validation of the references a written item makes: provinces, indicators, periods, sources,
 //! and figures given as numbers or in Vietnamese ("1,85 triệu"). Shared by writes and imports.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::NaiveDate;
+use diesel::QueryResult;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::edit::Errors;
 use crate::db::DbConnection;
 use crate::domain::{vn_number, PeriodId};
-use crate::error::ApiResult;
-use crate::store::{indicators, provinces, sources};
+use crate::store::{indicators, provinces};
 
 /// A value as a JSON number or as printed in Vietnamese.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -33,9 +35,13 @@ pub struct Figure {
 
 pub fn figure(errors: &mut Errors, pointer: &str, input: &NumberInput) -> Option<Figure> {
     match input {
-        NumberInput::Number(v) if v.is_finite() => {
-            Some(Figure { value: *v, text: None, qualifier: None, estimated: false, denominator: None })
-        }
+        NumberInput::Number(v) if v.is_finite() => Some(Figure {
+            value: *v,
+            text: None,
+            qualifier: None,
+            estimated: false,
+            denominator: None,
+        }),
         NumberInput::Number(_) => {
             errors.add(pointer, "the value must be a finite number");
             None
@@ -61,7 +67,14 @@ pub fn period(errors: &mut Errors, pointer: &str, raw: &str) -> Option<PeriodId>
     match raw.parse::<PeriodId>() {
         Ok(p) if PeriodId::TABLE_YEARS.contains(&p.year_number()) => Some(p),
         Ok(p) => {
-            errors.add(pointer, format!("period `{p}` is outside the years chiso covers ({}-{})", PeriodId::TABLE_YEARS.start(), PeriodId::TABLE_YEARS.end()));
+            errors.add(
+                pointer,
+                format!(
+                    "period `{p}` is outside the years chiso covers ({}-{})",
+                    PeriodId::TABLE_YEARS.start(),
+                    PeriodId::TABLE_YEARS.end()
+                ),
+            );
             None
         }
         Err(e) => {
@@ -71,62 +84,111 @@ pub fn period(errors: &mut Errors, pointer: &str, raw: &str) -> Option<PeriodId>
     }
 }
 
-/// A province reference (slug, GSO or ISO), resolved as of `on` (a GSO code names the unit in
-/// force then), which must have been in force at some point of `[start, end]`.
-pub fn province(
-    conn: &mut DbConnection,
-    errors: &mut Errors,
-    pointer: &str,
-    raw: &str,
-    span: Option<(NaiveDate, NaiveDate)>,
-) -> ApiResult<Option<String>> {
-    let on = span.map(|(_, end)| end).unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let Some(resolved) = provinces::resolve(conn, raw, on)? else {
-        errors.add(pointer, format!("no province has the slug, GSO code or ISO code `{raw}`"));
-        return Ok(None);
-    };
-    let p = resolved.province;
-    if let Some((start, end)) = span {
-        let overlaps = p.valid_from.is_none_or(|from| from <= end) && p.valid_to.is_none_or(|to| to >= start);
-        if !overlaps {
-            errors.add(pointer, format!("`{}` was not in force between {start} and {end}", p.id));
-            return Ok(None);
-        }
-    }
-    Ok(Some(p.id))
+/// What references are checked against, loaded once per write or per import.
+pub struct Catalog {
+    provinces: provinces::Registry,
+    indicators: HashMap<String, indicators::Indicator>,
+    sources: HashSet<String>,
 }
 
-pub fn indicator(
-    conn: &mut DbConnection,
-    errors: &mut Errors,
-    pointer: &str,
-    code: &str,
-) -> ApiResult<Option<indicators::Indicator>> {
-    let found = indicators::find(conn, code)?;
-    if found.is_none() {
-        errors.add(pointer, format!("no indicator has the code `{code}`"));
+impl Catalog {
+    pub fn load(conn: &mut DbConnection) -> QueryResult<Self> {
+        use crate::db::schema::{indicators as i, sources as s};
+        use diesel::prelude::*;
+        let indicators = i::table
+            .select(indicators::Indicator::as_select())
+            .load(conn)?
+            .into_iter()
+            .map(|ind| (ind.code.clone(), ind))
+            .collect();
+        let sources = s::table
+            .select(s::id)
+            .load::<String>(conn)?
+            .into_iter()
+            .collect();
+        Ok(Catalog {
+            provinces: provinces::Registry::load(conn)?,
+            indicators,
+            sources,
+        })
     }
-    Ok(found)
+
+    /// A province reference (slug, GSO or ISO), resolved as of the end of `span` (a GSO code
+    /// names the unit in force then), which must have been in force at some point of it.
+    pub fn province(
+        &self,
+        errors: &mut Errors,
+        pointer: &str,
+        raw: &str,
+        span: Option<(NaiveDate, NaiveDate)>,
+    ) -> Option<String> {
+        let on = span
+            .map(|(_, end)| end)
+            .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        let Some(resolved) = self.provinces.resolve(raw, on) else {
+            errors.add(
+                pointer,
+                format!("no province has the slug, GSO code or ISO code `{raw}`"),
+            );
+            return None;
+        };
+        let p = resolved.province;
+        if let Some((start, end)) = span {
+            let overlaps = p.valid_from.is_none_or(|from| from <= end)
+                && p.valid_to.is_none_or(|to| to >= start);
+            if !overlaps {
+                errors.add(
+                    pointer,
+                    format!("`{}` was not in force between {start} and {end}", p.id),
+                );
+                return None;
+            }
+        }
+        Some(p.id)
+    }
+
+    pub fn indicator(
+        &self,
+        errors: &mut Errors,
+        pointer: &str,
+        code: &str,
+    ) -> Option<&indicators::Indicator> {
+        let found = self.indicators.get(code);
+        if found.is_none() {
+            errors.add(pointer, format!("no indicator has the code `{code}`"));
+        }
+        found
+    }
+
+    pub fn source(&self, errors: &mut Errors, pointer: &str, id: Option<&str>) {
+        if let Some(id) = id {
+            if !self.sources.contains(id) {
+                errors.add(pointer, format!("no source has the id `{id}`"));
+            }
+        }
+    }
 }
 
 /// The unit must be the indicator's; omitted, it is taken from the indicator.
-pub fn unit(errors: &mut Errors, pointer: &str, given: Option<&str>, indicator: Option<&indicators::Indicator>) -> String {
+pub fn unit(
+    errors: &mut Errors,
+    pointer: &str,
+    given: Option<&str>,
+    indicator: Option<&indicators::Indicator>,
+) -> String {
     match (given, indicator) {
         (Some(unit), Some(i)) if unit != i.unit => {
-            errors.add(pointer, format!("unit `{unit}` does not match indicator `{}`, whose unit is `{}`", i.code, i.unit));
+            errors.add(
+                pointer,
+                format!(
+                    "unit `{unit}` does not match indicator `{}`, whose unit is `{}`",
+                    i.code, i.unit
+                ),
+            );
             unit.to_owned()
         }
         (Some(unit), _) => unit.to_owned(),
         (None, Some(i)) => i.unit.clone(),
         (None, None) => String::new(),
     }
-}
-
-pub fn source(conn: &mut DbConnection, errors: &mut Errors, pointer: &str, id: Option<&str>) -> ApiResult<()> {
-    if let Some(id) = id {
-        if sources::find(conn, id)?.is_none() {
-            errors.add(pointer, format!("no source has the id `{id}`"));
-        }
-    }
-    Ok(())
 }

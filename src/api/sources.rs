@@ -6,13 +6,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::listing::{self, Format, ListResponse};
 use super::edit::{Editable, Errors};
+use super::listing::{self, Format, ListResponse};
 use super::{params, with_conn};
 use crate::auth::Role;
 use crate::db::DbConnection;
-use crate::error::FieldError;
 use crate::db::Pool;
+use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::sources::{self as store, Source, SourceFilter};
 
@@ -135,7 +135,11 @@ async fn list_sources(
     )
 )]
 #[get("/sources/{id}")]
-async fn get_source(req: HttpRequest, path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_source(
+    req: HttpRequest,
+    path: web::Path<String>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
     let id = path.into_inner();
     let source = with_conn(&pool, move |conn| {
         store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("source", id))
@@ -148,12 +152,17 @@ async fn get_source(req: HttpRequest, path: web::Path<String>, pool: web::Data<P
 pub fn check_slug(errors: &mut Errors, pointer: &str, id: &str) {
     let ok = !id.is_empty()
         && id.len() <= 100
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
         && !id.contains("--");
     if !ok {
-        errors.add(pointer, format!("`{id}` is not a slug: lowercase ASCII letters, digits and single hyphens"));
+        errors.add(
+            pointer,
+            format!("`{id}` is not a slug: lowercase ASCII letters, digits and single hyphens"),
+        );
     }
 }
 
@@ -211,7 +220,10 @@ impl Editable for SourceEdit {
         }
         let language = input.language.unwrap_or_else(|| "vi".to_owned());
         if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-            errors.add("/language", format!("`{language}` is not an ISO 639-1 code"));
+            errors.add(
+                "/language",
+                format!("`{language}` is not an ISO 639-1 code"),
+            );
         }
         errors.finish(|| Source {
             id: input.id,

@@ -5,17 +5,17 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::listing::{self, Format, ListResponse};
 use super::edit::{Editable, Errors};
-use super::refs::{self, NumberInput};
+use super::listing::{self, Format, ListResponse};
+use super::refs::{self, Catalog, NumberInput};
 use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
 use crate::auth::Role;
 use crate::db::DbConnection;
+use crate::db::Pool;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::store::targets::NewTarget;
-use crate::db::Pool;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::targets::NewTarget;
 use crate::store::targets::{self as store, Target, TargetFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -154,7 +154,11 @@ async fn list_targets(
     )
 )]
 #[get("/targets/{id}")]
-async fn get_target(req: HttpRequest, path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_target(
+    req: HttpRequest,
+    path: web::Path<String>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
     let id = params::id("target", &path.into_inner())?;
     let target = with_conn(&pool, move |conn| {
         store::find(conn, id)?.ok_or_else(|| ApiError::not_found("target", id.to_string()))
@@ -216,15 +220,17 @@ impl Editable for TargetEdit {
     }
     fn validate(conn: &mut DbConnection, input: TargetInput) -> Result<NewTarget, Vec<FieldError>> {
         let run = |conn: &mut DbConnection| -> ApiResult<Result<NewTarget, Vec<FieldError>>> {
+            let catalog = Catalog::load(conn)?;
             let mut errors = Errors::default();
             let period = refs::period(&mut errors, "/period_id", &input.period_id);
             let span = period.map(|p| (p.start_date(), p.end_date()));
-            let province = refs::province(conn, &mut errors, "/province_id", &input.province_id, span)?;
-            let indicator = refs::indicator(conn, &mut errors, "/indicator_code", &input.indicator_code)?;
-            let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator.as_ref());
+            let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
+            let indicator =
+                catalog.indicator(&mut errors, "/indicator_code", &input.indicator_code);
+            let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
             let figure = refs::figure(&mut errors, "/target_value", &input.target_value);
             errors.one_of("/comparator", &input.comparator, vocab::COMPARATORS);
-            refs::source(conn, &mut errors, "/source_id", input.source_id.as_deref())?;
+            catalog.source(&mut errors, "/source_id", input.source_id.as_deref());
             Ok(errors.finish(|| {
                 let period = period.expect("checked");
                 let figure = figure.expect("checked");
@@ -246,7 +252,12 @@ impl Editable for TargetEdit {
         run(conn).unwrap_or_else(|e| Err(vec![FieldError::at("", e.to_string())]))
     }
     fn holder(conn: &mut DbConnection, valid: &NewTarget) -> ApiResult<Option<i32>> {
-        Ok(store::find_by_key(conn, &valid.province_id, &valid.indicator_code, &valid.period_id)?)
+        Ok(store::find_by_key(
+            conn,
+            &valid.province_id,
+            &valid.indicator_code,
+            &valid.period_id,
+        )?)
     }
     fn insert(conn: &mut DbConnection, valid: &NewTarget) -> ApiResult<i32> {
         Ok(store::insert(conn, valid)?)

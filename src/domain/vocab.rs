@@ -26,10 +26,19 @@ pub const COMPARATORS: &[&str] = &["at_least", "at_most", "equal"];
 
 /// Bằng khen, Giấy khen, a spoken commendation (biểu dương), or a reward whose form the text
 /// does not give.
-pub const AWARD_TYPES: &[&str] =
-    &["certificate_of_merit", "certificate_of_commendation", "commendation", "reward_unspecified"];
+pub const AWARD_TYPES: &[&str] = &[
+    "certificate_of_merit",
+    "certificate_of_commendation",
+    "commendation",
+    "reward_unspecified",
+];
 
-pub const RECIPIENT_KINDS: &[&str] = &["agency", "collective", "individual", "collectives_and_individuals"];
+pub const RECIPIENT_KINDS: &[&str] = &[
+    "agency",
+    "collective",
+    "individual",
+    "collectives_and_individuals",
+];
 
 pub const PROVINCE_KINDS: &[&str] = &["province", "municipality"];
 

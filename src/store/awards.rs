@@ -104,7 +104,12 @@ pub fn upsert(conn: &mut DbConnection, row: &NewAward) -> QueryResult<usize> {
         .execute(c))
 }
 
-pub fn find_by_key(conn: &mut DbConnection, source: &str, quote: &str, recipient_kind: &str) -> QueryResult<Option<i32>> {
+pub fn find_by_key(
+    conn: &mut DbConnection,
+    source: &str,
+    quote: &str,
+    recipient_kind: &str,
+) -> QueryResult<Option<i32>> {
     awards::table
         .filter(awards::source_id.eq(source))
         .filter(awards::quote.eq(quote))
@@ -122,7 +127,9 @@ pub fn insert(conn: &mut DbConnection, row: &NewAward) -> QueryResult<i32> {
 }
 
 pub fn update(conn: &mut DbConnection, id: i32, row: &NewAward) -> QueryResult<usize> {
-    diesel::update(awards::table.find(id)).set(row).execute(conn)
+    diesel::update(awards::table.find(id))
+        .set(row)
+        .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {

@@ -59,7 +59,11 @@ fn filtered(filter: &ChangeFilter) -> changes::BoxedQuery<'_, MultiBackend> {
     query
 }
 
-pub fn list(conn: &mut DbConnection, filter: &ChangeFilter, page: &PageRequest<i32>) -> QueryResult<Page<Change, i32>> {
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ChangeFilter,
+    page: &PageRequest<i32>,
+) -> QueryResult<Page<Change, i32>> {
     let total = filtered(filter).count().get_result(conn)?;
     let mut query = filtered(filter);
     if let Some(after) = page.after {
@@ -74,7 +78,9 @@ pub fn list(conn: &mut DbConnection, filter: &ChangeFilter, page: &PageRequest<i
 }
 
 pub fn record(conn: &mut DbConnection, change: &NewChange) -> QueryResult<usize> {
-    diesel::insert_into(changes::table).values(change).execute(conn)
+    diesel::insert_into(changes::table)
+        .values(change)
+        .execute(conn)
 }
 
 pub fn record_all(conn: &mut DbConnection, batch: &[NewChange]) -> QueryResult<usize> {
@@ -88,5 +94,8 @@ pub fn record_all(conn: &mut DbConnection, batch: &[NewChange]) -> QueryResult<u
 
 /// The newest change id, or 0: a version number for everything the API serves.
 pub fn latest_id(conn: &mut DbConnection) -> QueryResult<i32> {
-    changes::table.select(diesel::dsl::max(changes::id)).first::<Option<i32>>(conn).map(|id| id.unwrap_or(0))
+    changes::table
+        .select(diesel::dsl::max(changes::id))
+        .first::<Option<i32>>(conn)
+        .map(|id| id.unwrap_or(0))
 }

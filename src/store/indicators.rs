@@ -89,11 +89,15 @@ pub fn upsert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {
-    diesel::insert_into(indicators::table).values(row).execute(conn)
+    diesel::insert_into(indicators::table)
+        .values(row)
+        .execute(conn)
 }
 
 pub fn update(conn: &mut DbConnection, code: &str, row: &Indicator) -> QueryResult<usize> {
-    diesel::update(indicators::table.find(code)).set(row).execute(conn)
+    diesel::update(indicators::table.find(code))
+        .set(row)
+        .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, code: &str) -> QueryResult<usize> {

@@ -209,7 +209,12 @@ pub fn upsert(conn: &mut DbConnection, row: &NewObservation) -> QueryResult<usiz
 }
 
 /// The id of the observation holding this natural key.
-pub fn find_by_key(conn: &mut DbConnection, province: &str, indicator: &str, period: &str) -> QueryResult<Option<i32>> {
+pub fn find_by_key(
+    conn: &mut DbConnection,
+    province: &str,
+    indicator: &str,
+    period: &str,
+) -> QueryResult<Option<i32>> {
     observations::table
         .filter(observations::province_id.eq(province))
         .filter(observations::indicator_code.eq(indicator))
@@ -227,7 +232,9 @@ pub fn insert(conn: &mut DbConnection, row: &NewObservation) -> QueryResult<i32>
 }
 
 pub fn update(conn: &mut DbConnection, id: i32, row: &NewObservation) -> QueryResult<usize> {
-    diesel::update(observations::table.find(id)).set(row).execute(conn)
+    diesel::update(observations::table.find(id))
+        .set(row)
+        .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {

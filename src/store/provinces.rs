@@ -141,48 +141,66 @@ pub fn resolve(
     reference: &str,
     as_of: NaiveDate,
 ) -> QueryResult<Option<Resolved>> {
-    let reference = reference.trim();
-    if let Some(province) = find(conn, &reference.to_lowercase())? {
-        return Ok(Some(Resolved {
-            province,
-            shares_code_with: Vec::new(),
-        }));
-    }
-    if reference.len() <= 2
-        && !reference.is_empty()
-        && reference.bytes().all(|b| b.is_ascii_digit())
-    {
-        let code = format!("{reference:0>2}");
-        let mut units = with_gso_codes(conn, std::slice::from_ref(&code))?;
-        // In force on `as_of` first, then the most recently valid.
-        units.sort_by_key(|p| {
-            (
-                !p.in_force_on(as_of),
-                std::cmp::Reverse(p.valid_to.unwrap_or(NaiveDate::MAX)),
-            )
-        });
-        if units.is_empty() {
-            return Ok(None);
-        }
-        let province = units.remove(0);
-        return Ok(Some(Resolved {
-            province,
-            shares_code_with: units,
-        }));
-    }
-    if reference.len() > 3 && reference[..3].eq_ignore_ascii_case("VN-") {
-        let iso = format!("VN-{}", reference[3..].to_uppercase());
-        let found = provinces::table
-            .filter(provinces::iso_code.eq(iso))
+    Ok(Registry::load(conn)?.resolve(reference, as_of))
+}
+
+/// Every unit, in memory: a hundred rows that many lookups (filters, imports) consult.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    all: Vec<Province>,
+}
+
+impl Registry {
+    pub fn load(conn: &mut DbConnection) -> QueryResult<Self> {
+        let all = provinces::table
+            .order(provinces::id.asc())
             .select(Province::as_select())
-            .first(conn)
-            .optional()?;
-        return Ok(found.map(|province| Resolved {
-            province,
-            shares_code_with: Vec::new(),
-        }));
+            .load(conn)?;
+        Ok(Registry { all })
     }
-    Ok(None)
+
+    pub fn resolve(&self, reference: &str, as_of: NaiveDate) -> Option<Resolved> {
+        let reference = reference.trim();
+        let lowered = reference.to_lowercase();
+        if let Some(p) = self.all.iter().find(|p| p.id == lowered) {
+            return Some(Resolved {
+                province: p.clone(),
+                shares_code_with: Vec::new(),
+            });
+        }
+        if (1..=2).contains(&reference.len()) && reference.bytes().all(|b| b.is_ascii_digit()) {
+            let code = format!("{reference:0>2}");
+            let mut units: Vec<Province> = self
+                .all
+                .iter()
+                .filter(|p| p.gso_code == code)
+                .cloned()
+                .collect();
+            // In force on `as_of` first, then the most recently valid.
+            units.sort_by_key(|p| {
+                (
+                    !p.in_force_on(as_of),
+                    std::cmp::Reverse(p.valid_to.unwrap_or(NaiveDate::MAX)),
+                )
+            });
+            if units.is_empty() {
+                return None;
+            }
+            let province = units.remove(0);
+            return Some(Resolved {
+                province,
+                shares_code_with: units,
+            });
+        }
+        let upper = reference.to_uppercase();
+        self.all
+            .iter()
+            .find(|p| p.iso_code.as_deref() == Some(upper.as_str()))
+            .map(|p| Resolved {
+                province: p.clone(),
+                shares_code_with: Vec::new(),
+            })
+    }
 }
 
 pub fn upsert(conn: &mut DbConnection, row: &Province) -> QueryResult<usize> {
@@ -208,18 +226,25 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &Province) -> QueryResult<usize> {
-    diesel::insert_into(provinces::table).values(row).execute(conn)
+    diesel::insert_into(provinces::table)
+        .values(row)
+        .execute(conn)
 }
 
 pub fn update(conn: &mut DbConnection, id: &str, row: &Province) -> QueryResult<usize> {
-    diesel::update(provinces::table.find(id)).set(row).execute(conn)
+    diesel::update(provinces::table.find(id))
+        .set(row)
+        .execute(conn)
 }
 
 /// Deletes a province and its lineage links (observations referring to it block the delete).
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {
     diesel::delete(
-        province_lineage::table
-            .filter(province_lineage::predecessor_id.eq(id).or(province_lineage::successor_id.eq(id))),
+        province_lineage::table.filter(
+            province_lineage::predecessor_id
+                .eq(id)
+                .or(province_lineage::successor_id.eq(id)),
+        ),
     )
     .execute(conn)?;
     diesel::delete(provinces::table.find(id)).execute(conn)

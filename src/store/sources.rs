@@ -79,11 +79,15 @@ pub fn upsert(conn: &mut DbConnection, row: &Source) -> QueryResult<usize> {
 }
 
 pub fn insert(conn: &mut DbConnection, row: &Source) -> QueryResult<usize> {
-    diesel::insert_into(sources::table).values(row).execute(conn)
+    diesel::insert_into(sources::table)
+        .values(row)
+        .execute(conn)
 }
 
 pub fn update(conn: &mut DbConnection, id: &str, row: &Source) -> QueryResult<usize> {
-    diesel::update(sources::table.find(id)).set(row).execute(conn)
+    diesel::update(sources::table.find(id))
+        .set(row)
+        .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {

@@ -106,7 +106,12 @@ pub fn upsert(conn: &mut DbConnection, row: &NewTarget) -> QueryResult<usize> {
         .execute(c))
 }
 
-pub fn find_by_key(conn: &mut DbConnection, province: &str, indicator: &str, period: &str) -> QueryResult<Option<i32>> {
+pub fn find_by_key(
+    conn: &mut DbConnection,
+    province: &str,
+    indicator: &str,
+    period: &str,
+) -> QueryResult<Option<i32>> {
     targets::table
         .filter(targets::province_id.eq(province))
         .filter(targets::indicator_code.eq(indicator))
@@ -124,7 +129,9 @@ pub fn insert(conn: &mut DbConnection, row: &NewTarget) -> QueryResult<i32> {
 }
 
 pub fn update(conn: &mut DbConnection, id: i32, row: &NewTarget) -> QueryResult<usize> {
-    diesel::update(targets::table.find(id)).set(row).execute(conn)
+    diesel::update(targets::table.find(id))
+        .set(row)
+        .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {

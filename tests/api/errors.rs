@@ -33,11 +33,28 @@ async fn an_unknown_route_is_a_problem() {
 #[actix_web::test]
 async fn a_wrong_method_is_405_with_allow() {
     let app = spawn_app().await;
-    for path in ["/api/v1/provinces", "/api/v1/observations/1"] {
-        let reply = app.request(reqwest::Method::DELETE, path, None).await;
+    for (method, path, allowed) in [
+        (
+            reqwest::Method::DELETE,
+            "/api/v1/provinces",
+            vec!["GET", "POST"],
+        ),
+        (
+            reqwest::Method::POST,
+            "/api/v1/observations/1",
+            vec!["GET", "PUT", "PATCH", "DELETE"],
+        ),
+        (reqwest::Method::PUT, "/api/v1/changes", vec!["GET"]),
+        (
+            reqwest::Method::POST,
+            "/api/v1/observations/1/history",
+            vec!["GET"],
+        ),
+    ] {
+        let reply = app.request(method, path, None).await;
         let problem = reply.problem(405);
-        assert_eq!(reply.header("allow").as_deref(), Some("GET"));
-        assert_eq!(problem["allowed"], serde_json::json!(["GET"]));
+        assert_eq!(reply.header("allow"), Some(allowed.join(", ")), "{path}");
+        assert_eq!(problem["allowed"], serde_json::json!(allowed), "{path}");
     }
 }
 

@@ -3,7 +3,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use chiso::config::Settings;
+use chiso::auth::{Keys, Role};
+use chiso::config::{AuthSettings, Settings};
 use chiso::startup::Application;
 use diesel::connection::SimpleConnection;
 use diesel::Connection;
@@ -14,6 +15,7 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub database_url: String,
+    pub settings: Settings,
     _db: TestDatabase,
 }
 
@@ -72,15 +74,31 @@ fn fresh_database() -> (String, TestDatabase) {
     }
 }
 
+/// The HS256 secret test servers are configured with.
+pub const SECRET: &str = "test-secret-that-is-at-least-32-bytes-long";
+
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Some(SECRET)).await
+}
+
+/// A server with no token key configured: read-only.
+pub async fn spawn_read_only_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+async fn spawn_app_with(secret: Option<&str>) -> TestApp {
     let _ = env_logger::builder().is_test(true).try_init();
     let (database_url, db) = fresh_database();
     let settings = Settings {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
         pool_size: 4,
+        auth: AuthSettings {
+            secret: secret.map(str::to_owned),
+            ..auth_defaults()
+        },
     };
-    let app = Application::build(settings)
+    let app = Application::build(settings.clone())
         .await
         .expect("application builds");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -89,7 +107,16 @@ pub async fn spawn_app() -> TestApp {
         address,
         client: reqwest::Client::new(),
         database_url,
+        settings,
         _db: db,
+    }
+}
+
+pub fn auth_defaults() -> AuthSettings {
+    AuthSettings {
+        issuer: "chiso".into(),
+        audience: "chiso-api".into(),
+        ..AuthSettings::default()
     }
 }
 
@@ -152,6 +179,86 @@ impl TestApp {
             headers: response.headers().clone(),
             body: response.text().await.expect("body reads"),
         }
+    }
+
+    /// A fresh valid token for `role`.
+    pub fn token(&self, role: Role) -> String {
+        let keys = Keys::from_settings(&self.settings.auth)
+            .unwrap()
+            .expect("keys configured");
+        keys.issue(
+            if role == Role::Admin { "ada" } else { "emil" },
+            role,
+            std::time::Duration::from_secs(3600),
+        )
+        .unwrap()
+        .0
+    }
+
+    /// Sends a request with an optional bearer token, JSON body and extra headers.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(serde_json::to_vec(body).unwrap());
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = request.send().await.expect("request reaches the app");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body reads"),
+        }
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Reply {
+        self.send(reqwest::Method::POST, path, Some(token), Some(body), &[])
+            .await
+    }
+
+    /// Sends a raw body with a content type.
+    pub async fn send_raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let response = self
+            .client
+            .request(method, format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request reaches the app");
+        Reply {
+            status: response.status().as_u16(),
+            headers: response.headers().clone(),
+            body: response.text().await.expect("body reads"),
+        }
+    }
+
+    /// How many items a list holds.
+    pub async fn total(&self, path: &str) -> i64 {
+        self.get_ok(path).await["meta"]["total"].as_i64().unwrap()
     }
 
     pub async fn get(&self, path: &str) -> Reply {

@@ -1,12 +1,16 @@
 //! One test binary that drives the real HTTP app. Runs on SQLite, or on PostgreSQL when
 //! `CHISO_TEST_POSTGRES_URL` is set.
 
+mod auth;
+mod changes;
 mod dataset;
 mod errors;
 mod health;
 mod helpers;
+mod imports;
 mod lists;
 mod observations;
 mod openapi;
 mod provinces;
 mod resources;
+mod writes;
