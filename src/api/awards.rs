@@ -15,7 +15,7 @@ use crate::db::DbConnection;
 use crate::db::Pool;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::store::awards::NewAward;
 use crate::store::awards::{self as store, Award, AwardFilter};
 
@@ -166,12 +166,7 @@ async fn get_award(
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    let id = params::id("award", &path.into_inner())?;
-    let award = with_conn(&pool, move |conn| {
-        store::find(conn, id)?.ok_or_else(|| ApiError::not_found("award", id.to_string()))
-    })
-    .await?;
-    Ok(super::edit::single(&req, &AwardView::from(award)))
+    super::edit::fetch::<AwardEdit>(&req, path.into_inner(), &pool).await
 }
 
 /// An award to write. Its natural key is (source, quote, recipient kind). An `id` in the body
@@ -217,16 +212,8 @@ impl Editable for AwardEdit {
     fn parse_key(raw: &str) -> ApiResult<i32> {
         params::id("award", raw)
     }
-    fn chosen_key(_: &NewAward) -> Option<i32> {
-        None
-    }
     fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<AwardView>> {
         Ok(store::find(conn, *key)?.map(AwardView::from))
-    }
-    fn as_input(view: &AwardView) -> serde_json::Value {
-        let mut value = serde_json::to_value(view).expect("views serialize");
-        value.as_object_mut().expect("an object").remove("id");
-        value
     }
     fn validate(conn: &mut DbConnection, input: AwardInput) -> Result<NewAward, Vec<FieldError>> {
         let run = |conn: &mut DbConnection| -> ApiResult<Result<NewAward, Vec<FieldError>>> {

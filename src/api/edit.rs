@@ -25,24 +25,40 @@ pub trait Editable: 'static {
     /// The full body of POST and PUT.
     type Input: DeserializeOwned;
     /// What the API returns for one item.
-    type View: Serialize;
+    type View: Serialize + Send;
     /// The validated row to write.
     type Valid: Send;
     /// The path id.
     type Key: Clone + Send + std::fmt::Display;
 
+    /// The input field holding a client-chosen key (`id`, `code`); `None` when the server
+    /// assigns ids.
+    const CLIENT_KEY: Option<&'static str> = None;
+
     fn parse_key(raw: &str) -> ApiResult<Self::Key>;
-    /// The key a validated input will have once written, when the client chooses it (slugs).
-    fn chosen_key(valid: &Self::Valid) -> Option<Self::Key>;
+    /// The key a validated input will have once written, when the client chooses it.
+    fn chosen_key(_valid: &Self::Valid) -> Option<Self::Key> {
+        None
+    }
     fn load(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<Option<Self::View>>;
-    /// The view as an input document: the base a merge patch applies to.
-    fn as_input(view: &Self::View) -> Value;
+    /// The view as an input document, the base a merge patch applies to: the view without a
+    /// server-assigned `id`.
+    fn as_input(view: &Self::View) -> Value {
+        let mut value = serde_json::to_value(view).expect("views serialize");
+        if let (None, Some(object)) = (Self::CLIENT_KEY, value.as_object_mut()) {
+            object.remove("id");
+        }
+        value
+    }
     fn validate(
         conn: &mut DbConnection,
         input: Self::Input,
     ) -> Result<Self::Valid, Vec<FieldError>>;
-    /// The record that already holds the input's natural key, if any.
-    fn holder(conn: &mut DbConnection, valid: &Self::Valid) -> ApiResult<Option<Self::Key>>;
+    /// The record that already holds the input's natural key, if any (a client-chosen key is
+    /// its own natural key).
+    fn holder(_conn: &mut DbConnection, _valid: &Self::Valid) -> ApiResult<Option<Self::Key>> {
+        Ok(None)
+    }
     fn insert(conn: &mut DbConnection, valid: &Self::Valid) -> ApiResult<Self::Key>;
     fn update(conn: &mut DbConnection, key: &Self::Key, valid: &Self::Valid) -> ApiResult<()>;
     fn delete(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<()>;
@@ -75,6 +91,20 @@ pub fn single<V: Serialize>(req: &HttpRequest, view: &V) -> HttpResponse {
         .insert_header((header::ETAG, tag))
         .content_type("application/json")
         .body(serde_json::to_vec(view).expect("views serialize"))
+}
+
+/// `GET` of one item, with its `ETag`.
+pub async fn fetch<E: Editable>(
+    req: &HttpRequest,
+    raw_key: String,
+    pool: &actix_web::web::Data<crate::db::Pool>,
+) -> ApiResult<HttpResponse> {
+    let key = E::parse_key(&raw_key)?;
+    let view = super::with_conn(pool, move |conn| {
+        E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))
+    })
+    .await?;
+    Ok(single(req, &view))
 }
 
 /// What the request asks of the write beyond its body.

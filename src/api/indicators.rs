@@ -143,12 +143,7 @@ async fn get_indicator(
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    let code = path.into_inner();
-    let indicator = with_conn(&pool, move |conn| {
-        store::find(conn, &code)?.ok_or_else(|| ApiError::not_found("indicator", code))
-    })
-    .await?;
-    Ok(super::edit::single(&req, &IndicatorView::from(indicator)))
+    super::edit::fetch::<IndicatorEdit>(&req, path.into_inner(), &pool).await
 }
 
 /// Checks that every code in a filter exists; an unknown one is a 400 naming it.
@@ -192,6 +187,7 @@ pub struct IndicatorInput {
 pub struct IndicatorEdit;
 
 impl Editable for IndicatorEdit {
+    const CLIENT_KEY: Option<&'static str> = Some("code");
     const RESOURCE: &'static str = "indicator";
     const ROLE: Role = Role::Admin;
     type Input = IndicatorInput;
@@ -207,9 +203,6 @@ impl Editable for IndicatorEdit {
     }
     fn load(conn: &mut DbConnection, key: &String) -> ApiResult<Option<IndicatorView>> {
         Ok(store::find(conn, key)?.map(IndicatorView::from))
-    }
-    fn as_input(view: &IndicatorView) -> serde_json::Value {
-        serde_json::to_value(view).expect("views serialize")
     }
     fn validate(
         conn: &mut DbConnection,
@@ -269,9 +262,6 @@ impl Editable for IndicatorEdit {
             direction: input.direction,
             additive: input.additive,
         })
-    }
-    fn holder(_conn: &mut DbConnection, _valid: &Indicator) -> ApiResult<Option<String>> {
-        Ok(None)
     }
     fn insert(conn: &mut DbConnection, valid: &Indicator) -> ApiResult<String> {
         store::insert(conn, valid)?;

@@ -208,10 +208,3 @@ fn cell(value: Option<&serde_json::Value>) -> String {
         Some(other) => other.to_string(),
     }
 }
-
-/// A single resource as JSON.
-pub fn json<V: Serialize>(view: &V) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("application/json")
-        .body(serde_json::to_vec(view).expect("views serialize"))
-}

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::edit::{self, Editable, Errors};
+use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
 use super::refs::{self, Catalog, NumberInput};
 use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
@@ -206,12 +206,7 @@ async fn get_observation(
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    let id = params::id("observation", &path.into_inner())?;
-    let observation = with_conn(&pool, move |conn| {
-        store::find(conn, id)?.ok_or_else(|| ApiError::not_found("observation", id.to_string()))
-    })
-    .await?;
-    Ok(edit::single(&req, &ObservationView::from(observation)))
+    super::edit::fetch::<ObservationEdit>(&req, path.into_inner(), &pool).await
 }
 
 /// An observation to write. `value` is a number or Vietnamese text ("1,85 triệu", "trên
@@ -314,16 +309,8 @@ impl Editable for ObservationEdit {
     fn parse_key(raw: &str) -> ApiResult<i32> {
         params::id("observation", raw)
     }
-    fn chosen_key(_: &NewObservation) -> Option<i32> {
-        None
-    }
     fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<ObservationView>> {
         Ok(store::find(conn, *key)?.map(ObservationView::from))
-    }
-    fn as_input(view: &ObservationView) -> serde_json::Value {
-        let mut value = serde_json::to_value(view).expect("views serialize");
-        value.as_object_mut().expect("an object").remove("id");
-        value
     }
     fn validate(
         conn: &mut DbConnection,

@@ -346,6 +346,7 @@ pub struct ProvinceInput {
 pub struct ProvinceEdit;
 
 impl Editable for ProvinceEdit {
+    const CLIENT_KEY: Option<&'static str> = Some("id");
     const RESOURCE: &'static str = "province";
     const ROLE: Role = Role::Admin;
     type Input = ProvinceInput;
@@ -364,9 +365,6 @@ impl Editable for ProvinceEdit {
             Some(p) => Ok(Some(views(conn, vec![p])?.remove(0))),
             None => Ok(None),
         }
-    }
-    fn as_input(view: &ProvinceView) -> serde_json::Value {
-        serde_json::to_value(view).expect("views serialize")
     }
     fn validate(
         _conn: &mut DbConnection,
@@ -431,9 +429,6 @@ impl Editable for ProvinceEdit {
             valid_from: input.valid_from,
             valid_to: input.valid_to,
         })
-    }
-    fn holder(_conn: &mut DbConnection, _valid: &Province) -> ApiResult<Option<String>> {
-        Ok(None)
     }
     fn insert(conn: &mut DbConnection, valid: &Province) -> ApiResult<String> {
         store::insert(conn, valid)?;

@@ -13,7 +13,7 @@ use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::db::Pool;
 use crate::error::FieldError;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::store::sources::{self as store, Source, SourceFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -140,12 +140,7 @@ async fn get_source(
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    let id = path.into_inner();
-    let source = with_conn(&pool, move |conn| {
-        store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("source", id))
-    })
-    .await?;
-    Ok(super::edit::single(&req, &SourceView::from(source)))
+    super::edit::fetch::<SourceEdit>(&req, path.into_inner(), &pool).await
 }
 
 /// A slug: lowercase ASCII letters, digits and single hyphens.
@@ -188,6 +183,7 @@ pub struct SourceInput {
 pub struct SourceEdit;
 
 impl Editable for SourceEdit {
+    const CLIENT_KEY: Option<&'static str> = Some("id");
     const RESOURCE: &'static str = "source";
     const ROLE: Role = Role::Editor;
     type Input = SourceInput;
@@ -203,9 +199,6 @@ impl Editable for SourceEdit {
     }
     fn load(conn: &mut DbConnection, key: &String) -> ApiResult<Option<SourceView>> {
         Ok(store::find(conn, key)?.map(SourceView::from))
-    }
-    fn as_input(view: &SourceView) -> serde_json::Value {
-        serde_json::to_value(view).expect("views serialize")
     }
     fn validate(_conn: &mut DbConnection, input: SourceInput) -> Result<Source, Vec<FieldError>> {
         let mut errors = Errors::default();
@@ -234,9 +227,6 @@ impl Editable for SourceEdit {
             language,
             seed_file: input.seed_file,
         })
-    }
-    fn holder(_conn: &mut DbConnection, _valid: &Source) -> ApiResult<Option<String>> {
-        Ok(None)
     }
     fn insert(conn: &mut DbConnection, valid: &Source) -> ApiResult<String> {
         store::insert(conn, valid)?;

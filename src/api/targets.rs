@@ -14,7 +14,7 @@ use crate::db::DbConnection;
 use crate::db::Pool;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiResult, Problem};
 use crate::store::targets::NewTarget;
 use crate::store::targets::{self as store, Target, TargetFilter};
 
@@ -159,12 +159,7 @@ async fn get_target(
     path: web::Path<String>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    let id = params::id("target", &path.into_inner())?;
-    let target = with_conn(&pool, move |conn| {
-        store::find(conn, id)?.ok_or_else(|| ApiError::not_found("target", id.to_string()))
-    })
-    .await?;
-    Ok(super::edit::single(&req, &TargetView::from(target)))
+    super::edit::fetch::<TargetEdit>(&req, path.into_inner(), &pool).await
 }
 
 /// A target to write. `target_value` is a number or Vietnamese text ("3 triệu", "5.300 tỷ đồng").
@@ -207,16 +202,8 @@ impl Editable for TargetEdit {
     fn parse_key(raw: &str) -> ApiResult<i32> {
         params::id("target", raw)
     }
-    fn chosen_key(_: &NewTarget) -> Option<i32> {
-        None
-    }
     fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<TargetView>> {
         Ok(store::find(conn, *key)?.map(TargetView::from))
-    }
-    fn as_input(view: &TargetView) -> serde_json::Value {
-        let mut value = serde_json::to_value(view).expect("views serialize");
-        value.as_object_mut().expect("an object").remove("id");
-        value
     }
     fn validate(conn: &mut DbConnection, input: TargetInput) -> Result<NewTarget, Vec<FieldError>> {
         let run = |conn: &mut DbConnection| -> ApiResult<Result<NewTarget, Vec<FieldError>>> {
