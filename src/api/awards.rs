@@ -29,7 +29,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// An award handed out, as an article reports it.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct AwardView {
     #[schema(example = 1)]
     pub id: i32,
@@ -103,6 +103,9 @@ pub struct AwardListQuery {
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// List awards, ordered by id.
@@ -153,7 +156,7 @@ async fn list_awards(
 /// Get one award.
 #[utoipa::path(
     tag = "awards",
-    params(("id" = i32, Path, example = 1)),
+    params(("id" = i32, Path, example = 1), params::LangQuery),
     responses(
         (status = 200, description = "The award", body = AwardView),
         (status = 400, description = "The id is not an integer", body = Problem, content_type = "application/problem+json"),
@@ -164,9 +167,10 @@ async fn list_awards(
 async fn get_award(
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<params::LangQuery>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<AwardEdit>(&req, path.into_inner(), &pool).await
+    super::edit::fetch::<AwardEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
 }
 
 /// An award to write. Its natural key is (source, quote, recipient kind). An `id` in the body

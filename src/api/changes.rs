@@ -26,7 +26,7 @@ pub const RESOURCES: &[&str] = &[
 ];
 
 /// One write: who made it, when, why, and the item before and after.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ChangeView {
     /// Increases with every write; pass the last one you saw as `since`.
     #[schema(example = 42)]
@@ -88,6 +88,9 @@ pub struct ChangeListQuery {
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// The feed of every write, oldest first. Poll with `since` set to the last id you saw.
@@ -152,6 +155,9 @@ pub struct HistoryQuery {
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// An observation's revisions, oldest first: for example estimated in January, final in June,

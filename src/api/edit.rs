@@ -9,8 +9,8 @@ use diesel::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
+use super::params::Lang;
 use crate::auth::{Caller, Role};
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, FieldError};
@@ -25,7 +25,7 @@ pub trait Editable: 'static {
     /// The full body of POST and PUT.
     type Input: DeserializeOwned;
     /// What the API returns for one item.
-    type View: Serialize + Send;
+    type View: Serialize + Send + Clone;
     /// The validated row to write.
     type Valid: Send;
     /// The path id.
@@ -41,6 +41,10 @@ pub trait Editable: 'static {
         None
     }
     fn load(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<Option<Self::View>>;
+    /// Labels in `lang`; views without labels stay as they are.
+    fn localize(view: Self::View, _lang: Lang) -> Self::View {
+        view
+    }
     /// The view as an input document, the base a merge patch applies to: the view without a
     /// server-assigned `id`.
     fn as_input(view: &Self::View) -> Value {
@@ -64,47 +68,31 @@ pub trait Editable: 'static {
     fn delete(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<()>;
 }
 
-/// A strong validator: the SHA-256 of the item's JSON, so it changes exactly when the item does.
+/// A strong validator: the hash of the item's JSON as served, so `If-Match` compares with the
+/// very `ETag` a GET gave.
 pub fn etag<V: Serialize>(view: &V) -> String {
-    let json = serde_json::to_vec(view).expect("views serialize");
-    format!("\"{}\"", hex::encode(&Sha256::digest(&json)[..16]))
+    super::caching::etag_of(&serde_json::to_vec(view).expect("views serialize"))
 }
 
-/// One item as JSON with its `ETag`; `If-None-Match` with the same tag gives 304.
-pub fn single<V: Serialize>(req: &HttpRequest, view: &V) -> HttpResponse {
-    let tag = etag(view);
-    if let Some(none_match) = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        if none_match
-            .split(',')
-            .any(|t| t.trim() == tag || t.trim() == "*" || t.trim().trim_start_matches("W/") == tag)
-        {
-            return HttpResponse::NotModified()
-                .insert_header((header::ETAG, tag))
-                .finish();
-        }
-    }
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, tag))
-        .content_type("application/json")
-        .body(serde_json::to_vec(view).expect("views serialize"))
+/// One item as JSON with its `ETag` (the caching middleware answers `If-None-Match`).
+pub fn single<V: Serialize>(_req: &HttpRequest, view: &V) -> HttpResponse {
+    updated(view)
 }
 
 /// `GET` of one item, with its `ETag`.
 pub async fn fetch<E: Editable>(
     req: &HttpRequest,
     raw_key: String,
+    lang: Option<&str>,
     pool: &actix_web::web::Data<crate::db::Pool>,
 ) -> ApiResult<HttpResponse> {
+    let lang = super::params::lang(req, lang)?;
     let key = E::parse_key(&raw_key)?;
     let view = super::with_conn(pool, move |conn| {
         E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))
     })
     .await?;
-    Ok(single(req, &view))
+    Ok(single(req, &E::localize(view, lang)))
 }
 
 /// What the request asks of the write beyond its body.
@@ -130,10 +118,17 @@ impl Conditions {
         }
     }
 
-    fn check(&self, current: &str) -> ApiResult<()> {
+    /// `If-Match` against the item as any language's GET showed it.
+    fn check_item<E: Editable>(&self, current: &E::View) -> ApiResult<()> {
+        let en = etag(&E::localize(current.clone(), Lang::En));
+        let vi = etag(&E::localize(current.clone(), Lang::Vi));
+        self.check(&en, &vi)
+    }
+
+    fn check(&self, current: &str, alternative: &str) -> ApiResult<()> {
         match &self.if_match {
             None => Ok(()),
-            Some(tags) if tags.split(',').any(|t| t.trim() == "*" || t.trim() == current) => Ok(()),
+            Some(tags) if tags.split(',').any(|t| t.trim() == "*" || t.trim() == current || t.trim() == alternative) => Ok(()),
             Some(tags) => Err(ApiError::PreconditionFailed(format!(
                 "If-Match {tags} does not match the current ETag {current}: the item changed since you read it"
             ))),
@@ -236,7 +231,7 @@ pub fn create<E: Editable>(
             Some(key) if upsert => {
                 let before = E::load(conn, &key)?;
                 if let Some(before) = &before {
-                    conditions.check(&etag(before))?;
+                    conditions.check_item::<E>(before)?;
                 }
                 E::update(conn, &key, &valid)?;
                 (key, false, before)
@@ -302,7 +297,7 @@ fn write_over<E: Editable>(
     conn.transaction(|conn| {
         let before = E::load(conn, &key)?
             .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
-        conditions.check(&etag(&before))?;
+        conditions.check_item::<E>(&before)?;
         let valid = E::validate(conn, input).map_err(|errors| invalid(E::RESOURCE, errors))?;
         if let Some(chosen) = E::chosen_key(&valid) {
             if chosen.to_string() != key.to_string() {
@@ -349,7 +344,7 @@ pub fn delete<E: Editable>(
     conn.transaction(|conn| {
         let before = E::load(conn, &key)?
             .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
-        conditions.check(&etag(&before))?;
+        conditions.check_item::<E>(&before)?;
         E::delete(conn, &key)?;
         audit::<E::View>(
             conn,

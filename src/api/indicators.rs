@@ -7,6 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
+use super::params::Lang;
 use super::{params, with_conn};
 use crate::auth::Role;
 use crate::db::{DbConnection, Pool};
@@ -26,10 +27,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// A measure chiso publishes.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct IndicatorView {
     #[schema(example = "phone_subscribers")]
     pub code: String,
+    /// The name in the requested language (`lang` or `Accept-Language`; English by default).
+    #[schema(example = "Telephone subscribers")]
+    pub name: String,
+    /// The description in the requested language.
+    pub description: String,
     #[schema(example = "Thuê bao điện thoại")]
     pub name_vi: String,
     #[schema(example = "Telephone subscribers")]
@@ -49,9 +55,20 @@ pub struct IndicatorView {
     pub additive: bool,
 }
 
+impl IndicatorView {
+    /// Picks `name` and `description` in `lang`.
+    pub fn localized(mut self, lang: Lang) -> Self {
+        self.name = lang.pick(&self.name_en, &self.name_vi).to_owned();
+        self.description = lang.pick(&self.description_en, &self.description_vi).to_owned();
+        self
+    }
+}
+
 impl From<Indicator> for IndicatorView {
     fn from(i: Indicator) -> Self {
         IndicatorView {
+            name: i.name_en.clone(),
+            description: i.description_en.clone(),
             code: i.code,
             name_vi: i.name_vi,
             name_en: i.name_en,
@@ -84,6 +101,9 @@ pub struct IndicatorListQuery {
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// List indicators, ordered by code. An unknown `category` is a 400.
@@ -106,6 +126,7 @@ async fn list_indicators(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
+    let lang = params::lang(&req, query.lang.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let filter = IndicatorFilter {
         q: params::search(query.q.as_deref()),
@@ -117,21 +138,15 @@ async fn list_indicators(
         Ok(store::list(conn, &filter, &page_request)?)
     })
     .await?;
-    Ok(listing::respond(
-        &req,
-        format,
-        "indicators",
-        "code",
-        limit,
-        page,
-        IndicatorView::from,
-    ))
+    Ok(listing::respond(&req, format, "indicators", "code", limit, page, |i| {
+        IndicatorView::from(i).localized(lang)
+    }))
 }
 
 /// Get one indicator by code.
 #[utoipa::path(
     tag = "indicators",
-    params(("code" = String, Path, example = "phone_subscribers")),
+    params(("code" = String, Path, example = "phone_subscribers"), params::LangQuery),
     responses(
         (status = 200, description = "The indicator", body = IndicatorView),
         (status = 404, description = "No such indicator", body = Problem, content_type = "application/problem+json"),
@@ -141,9 +156,10 @@ async fn list_indicators(
 async fn get_indicator(
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<params::LangQuery>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<IndicatorEdit>(&req, path.into_inner(), &pool).await
+    super::edit::fetch::<IndicatorEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
 }
 
 /// Checks that every code in a filter exists; an unknown one is a 400 naming it.
@@ -181,6 +197,13 @@ pub struct IndicatorInput {
     pub direction: String,
     /// Whether values can be summed across provinces.
     pub additive: bool,
+    /// The localized labels of the indicator view, accepted so a GET body can be sent back; ignored.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<serde_json::Value>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<serde_json::Value>,
 }
 
 /// Indicators are written by admins: observations depend on their unit.
@@ -203,6 +226,9 @@ impl Editable for IndicatorEdit {
     }
     fn load(conn: &mut DbConnection, key: &String) -> ApiResult<Option<IndicatorView>> {
         Ok(store::find(conn, key)?.map(IndicatorView::from))
+    }
+    fn localize(view: IndicatorView, lang: Lang) -> IndicatorView {
+        view.localized(lang)
     }
     fn validate(
         conn: &mut DbConnection,

@@ -2,6 +2,7 @@
 //! `configure`), plus what they share: parameter parsing, the list shape, CSV and health.
 
 pub mod awards;
+pub mod caching;
 pub mod changes;
 pub mod edit;
 pub mod health;

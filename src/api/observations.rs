@@ -30,7 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// An indicator's value for a province and a period.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ObservationView {
     #[schema(example = 1)]
     pub id: i32,
@@ -123,6 +123,9 @@ pub struct ObservationListQuery {
     pub cursor: Option<String>,
     /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// List observations.
@@ -193,7 +196,7 @@ async fn list_observations(
 /// Get one observation.
 #[utoipa::path(
     tag = "observations",
-    params(("id" = i32, Path, example = 1)),
+    params(("id" = i32, Path, example = 1), params::LangQuery),
     responses(
         (status = 200, description = "The observation", body = ObservationView),
         (status = 400, description = "The id is not an integer", body = Problem, content_type = "application/problem+json"),
@@ -204,9 +207,10 @@ async fn list_observations(
 async fn get_observation(
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<params::LangQuery>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<ObservationEdit>(&req, path.into_inner(), &pool).await
+    super::edit::fetch::<ObservationEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
 }
 
 /// An observation to write. `value` is a number or Vietnamese text ("1,85 triệu", "trên

@@ -100,6 +100,58 @@ pub fn id(resource: &'static str, raw: &str) -> ApiResult<i32> {
         .map_err(|_| ApiError::invalid("id", format!("{resource} ids are integers, got `{raw}`")))
 }
 
+/// The only query parameter of a single-item GET.
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct LangQuery {
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
+}
+
+/// The language of labels (`name`, `description`); both languages stay available as fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Vi,
+}
+
+impl Lang {
+    pub fn pick<'a>(self, en: &'a str, vi: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Vi => vi,
+        }
+    }
+}
+
+/// `?lang=` wins; otherwise the first language of `Accept-Language` that chiso has.
+pub fn lang(req: &actix_web::HttpRequest, raw: Option<&str>) -> ApiResult<Lang> {
+    match raw.map(|l| l.trim().to_ascii_lowercase()) {
+        Some(l) if l == "en" => Ok(Lang::En),
+        Some(l) if l == "vi" => Ok(Lang::Vi),
+        Some(l) => Err(ApiError::invalid("lang", format!("`lang` must be `en` or `vi`, got `{l}`"))),
+        None => {
+            let header = req
+                .headers()
+                .get(actix_web::http::header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let first_known = header
+                .split(',')
+                .filter_map(|part| part.split(';').next())
+                .map(|tag| tag.trim().to_ascii_lowercase())
+                .find(|tag| tag.starts_with("vi") || tag.starts_with("en"));
+            Ok(match first_known {
+                Some(tag) if tag.starts_with("vi") => Lang::Vi,
+                _ => Lang::En,
+            })
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// A reporting period.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct PeriodView {
     /// `2023`, `2022-H1`, `2023-Q3`, `2023-07`, or `2023-11M` (the first 11 months).
     #[schema(example = "2023-11M")]
@@ -69,6 +69,9 @@ pub struct PeriodListQuery {
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// List periods (2000 to 2035), ordered by start date then id.

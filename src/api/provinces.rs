@@ -10,6 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
+use super::params::Lang;
 use super::{params, with_conn};
 use crate::auth::Role;
 use crate::db::{DbConnection, Pool};
@@ -29,7 +30,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// A provincial-level unit.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ProvinceView {
     /// Stable slug. Units formed by the 2025 merger end in `-2025`.
     #[schema(example = "bac-giang")]
@@ -40,6 +41,9 @@ pub struct ProvinceView {
     /// ISO 3166-2 code, where one exists.
     #[schema(example = "VN-54")]
     pub iso_code: Option<String>,
+    /// The name in the requested language (`lang` or `Accept-Language`; English by default).
+    #[schema(example = "Bac Giang")]
+    pub name: String,
     #[schema(example = "Bắc Giang")]
     pub name_vi: String,
     #[schema(example = "Bac Giang")]
@@ -71,6 +75,14 @@ pub struct ProvinceView {
     /// Other units that bore the same GSO code in another era.
     #[schema(example = json!(["bac-ninh-2025"]))]
     pub shares_gso_code_with: Vec<String>,
+}
+
+impl ProvinceView {
+    /// Picks `name` in `lang`.
+    pub fn localized(mut self, lang: Lang) -> Self {
+        self.name = lang.pick(&self.name_en, &self.name_vi).to_owned();
+        self
+    }
 }
 
 fn eras(p: &Province) -> Vec<String> {
@@ -123,6 +135,7 @@ fn view(
             .get(&p.gso_code)
             .map(|ids| ids.iter().filter(|id| **id != p.id).cloned().collect())
             .unwrap_or_default(),
+        name: p.name_en.clone(),
         id: p.id,
         gso_code: p.gso_code,
         iso_code: p.iso_code,
@@ -161,6 +174,9 @@ pub struct ProvinceListQuery {
     /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
     #[param(example = "json")]
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 fn era_date(raw: &str) -> ApiResult<NaiveDate> {
@@ -197,6 +213,7 @@ async fn list_provinces(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
+    let lang = params::lang(&req, query.lang.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let in_force_on = match (
         params::date("as_of", query.as_of.as_deref())?,
@@ -230,15 +247,7 @@ async fn list_provinces(
         total: page.total,
         next: page.next,
     };
-    Ok(listing::respond(
-        &req,
-        format,
-        "provinces",
-        "id",
-        limit,
-        page,
-        |v| v,
-    ))
+    Ok(listing::respond(&req, format, "provinces", "id", limit, page, |v| v.localized(lang)))
 }
 
 /// Which unit a code means on a date.
@@ -249,6 +258,9 @@ pub struct ProvinceGetQuery {
     /// For a GSO code used in both eras: the unit in force on this date (default today).
     #[param(example = "2024-12-31")]
     pub as_of: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// Get one province by slug, GSO code or ISO 3166-2 code.
@@ -273,6 +285,7 @@ async fn get_province(
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
     let reference = path.into_inner();
+    let lang = params::lang(&req, query.lang.as_deref())?;
     let as_of = params::date("as_of", query.as_of.as_deref())?
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let view = with_conn(&pool, move |conn| {
@@ -281,7 +294,7 @@ async fn get_province(
         Ok(views(conn, vec![resolved.province])?.remove(0))
     })
     .await?;
-    Ok(super::edit::single(&req, &view))
+    Ok(super::edit::single(&req, &view.localized(lang)))
 }
 
 /// Resolves comma-separated province references (slug, GSO or ISO) to ids, as of today.
@@ -326,6 +339,9 @@ pub struct ProvinceInput {
     pub valid_to: Option<NaiveDate>,
     /// Derived fields of the province view, accepted so a GET body can be sent back; ignored.
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub name: Option<serde_json::Value>,
+    #[serde(default)]
     #[schema(value_type = Option<Vec<String>>)]
     pub eras: Option<serde_json::Value>,
     #[serde(default)]
@@ -365,6 +381,9 @@ impl Editable for ProvinceEdit {
             Some(p) => Ok(Some(views(conn, vec![p])?.remove(0))),
             None => Ok(None),
         }
+    }
+    fn localize(view: ProvinceView, lang: Lang) -> ProvinceView {
+        view.localized(lang)
     }
     fn validate(
         _conn: &mut DbConnection,

@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// An article.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct SourceView {
     #[schema(example = "bac-giang-tt-tt-2022-tong-ket")]
     pub id: String,
@@ -81,6 +81,9 @@ pub struct SourceListQuery {
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// List sources, ordered by id.
@@ -128,7 +131,7 @@ async fn list_sources(
 /// Get one source.
 #[utoipa::path(
     tag = "sources",
-    params(("id" = String, Path, example = "bac-giang-tt-tt-2022-tong-ket")),
+    params(("id" = String, Path, example = "bac-giang-tt-tt-2022-tong-ket"), params::LangQuery),
     responses(
         (status = 200, description = "The source", body = SourceView),
         (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),
@@ -138,9 +141,10 @@ async fn list_sources(
 async fn get_source(
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<params::LangQuery>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<SourceEdit>(&req, path.into_inner(), &pool).await
+    super::edit::fetch::<SourceEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
 }
 
 /// A slug: lowercase ASCII letters, digits and single hyphens.

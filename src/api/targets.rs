@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// A province's goal for an indicator in a period.
-#[derive(Debug, Default, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct TargetView {
     #[schema(example = 1)]
     pub id: i32,
@@ -94,6 +94,9 @@ pub struct TargetListQuery {
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
     pub format: Option<String>,
+    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
+    #[param(example = "vi")]
+    pub lang: Option<String>,
 }
 
 /// List targets, ordered by id.
@@ -146,7 +149,7 @@ async fn list_targets(
 /// Get one target.
 #[utoipa::path(
     tag = "targets",
-    params(("id" = i32, Path, example = 1)),
+    params(("id" = i32, Path, example = 1), params::LangQuery),
     responses(
         (status = 200, description = "The target", body = TargetView),
         (status = 400, description = "The id is not an integer", body = Problem, content_type = "application/problem+json"),
@@ -157,9 +160,10 @@ async fn list_targets(
 async fn get_target(
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<params::LangQuery>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<TargetEdit>(&req, path.into_inner(), &pool).await
+    super::edit::fetch::<TargetEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
 }
 
 /// A target to write. `target_value` is a number or Vietnamese text ("3 triệu", "5.300 tỷ đồng").
