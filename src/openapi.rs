@@ -32,6 +32,8 @@ Every error is an RFC 9457 `application/problem+json` document naming the parame
         (name = "targets", description = "Goals provinces set"),
         (name = "awards", description = "Awards the articles report"),
         (name = "sources", description = "The articles"),
+        (name = "series", description = "Indicators over time, with transforms and charts"),
+        (name = "search", description = "Provinces, indicators and sources by name"),
         (name = "changes", description = "The audit feed of every write"),
         (name = "imports", description = "Bulk loading of observations"),
         (name = "auth", description = "Token revocation"),

@@ -165,28 +165,34 @@ fn next_link(req: &HttpRequest, cursor: &str) -> String {
 /// Vietnamese text intact. Columns come from the view's fields, in order, even for an empty
 /// list; arrays are joined with `;`.
 pub fn csv_response<V: Serialize + Default>(rows: &[V], file_stem: &str) -> HttpResponse {
-    let columns: Vec<String> = match serde_json::to_value(V::default()) {
-        Ok(serde_json::Value::Object(map)) => map.keys().cloned().collect(),
+    // Nested objects (a target's `attainment`) become `parent.child` columns.
+    let columns: Vec<Vec<String>> = match serde_json::to_value(V::default()) {
+        Ok(serde_json::Value::Object(map)) => map
+            .iter()
+            .flat_map(|(key, value)| match value {
+                serde_json::Value::Object(inner) => {
+                    inner.keys().map(|k| vec![key.clone(), k.clone()]).collect::<Vec<_>>()
+                }
+                _ => vec![vec![key.clone()]],
+            })
+            .collect(),
         _ => Vec::new(),
     };
     let mut out = Vec::with_capacity(64 + rows.len() * 128);
     out.extend_from_slice("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(&columns).expect("writing to memory");
+        writer.write_record(columns.iter().map(|path| path.join("."))).expect("writing to memory");
         for row in rows {
             let value = serde_json::to_value(row).expect("views serialize");
-            let record = columns.iter().map(|c| cell(value.get(c)));
+            let record = columns.iter().map(|path| cell(path.iter().try_fold(&value, |v, k| v.get(k))));
             writer.write_record(record).expect("writing to memory");
         }
         writer.flush().expect("writing to memory");
     }
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8; header=present")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file_stem}.csv\""),
-        ))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_stem}.csv\"")))
         .body(out)
 }
 

@@ -14,7 +14,9 @@ pub mod observations;
 pub mod params;
 pub mod periods;
 pub mod provinces;
+pub mod rankings;
 pub mod refs;
+pub mod series;
 pub mod sources;
 pub mod targets;
 pub mod tokens;
@@ -32,11 +34,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(meta::configure)
             .configure(provinces::configure)
             .configure(periods::configure)
+            .configure(rankings::configure)
             .configure(indicators::configure)
             .configure(observations::configure)
             .configure(targets::configure)
             .configure(awards::configure)
             .configure(sources::configure)
+            .configure(series::configure)
             .configure(changes::configure)
             .configure(imports::configure)
             .configure(tokens::configure),

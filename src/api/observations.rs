@@ -113,6 +113,16 @@ pub struct ObservationListQuery {
     pub status: Option<String>,
     /// Source ids.
     pub source: Option<String>,
+    /// Period kinds: `year`, `half`, `quarter`, `month`, `year_to_date`.
+    #[param(example = "year")]
+    pub period_kind: Option<String>,
+    /// Only the most recent N periods (of each kind) per province and indicator, like the World
+    /// Bank's `mrv`.
+    #[param(value_type = Option<i32>, minimum = 1, example = 1)]
+    pub latest: Option<String>,
+    /// `true`: a post-2025 unit in `province` brings its predecessors' figures too.
+    #[param(value_type = Option<bool>, example = true)]
+    pub include_predecessors: Option<String>,
     /// `id` (default), `value`, `-value`, `period`, `-period`.
     #[param(example = "-value")]
     pub sort: Option<String>,
@@ -174,10 +184,16 @@ async fn list_observations(
             vocab::OBSERVATION_STATUSES,
         )?,
         source_ids: params::list(query.source.as_deref()),
+        period_kinds: params::one_of_each("period_kind", query.period_kind.as_deref(), &period_kinds())?,
+        latest: params::positive("latest", query.latest.as_deref())?,
     };
+    let include_predecessors = params::flag("include_predecessors", query.include_predecessors.as_deref())?;
     let province_refs = params::list(query.province.as_deref());
     let page = with_conn(&pool, move |conn| {
         filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
+        if include_predecessors {
+            filter.province_ids = with_predecessors(conn, &filter.province_ids)?;
+        }
         check_codes(conn, "indicator", &filter.indicator_codes)?;
         Ok(store::list(conn, &filter, sort, &page_request)?)
     })
@@ -350,4 +366,25 @@ crate::write_handlers! {
     editable: ObservationEdit, input: ObservationInput, view: ObservationView, tag: "observations",
     collection: "/observations", item: "/observations/{id}", param: "id", base: "/api/v1/observations", key: i32,
     create: create_observation, replace: replace_observation, patch: patch_observation, delete: delete_observation,
+}
+
+pub fn period_kinds() -> Vec<&'static str> {
+    crate::domain::PeriodKind::ALL.iter().map(|k| k.as_str()).collect()
+}
+
+/// The ids plus every unit merged into them, recursively.
+pub fn with_predecessors(conn: &mut DbConnection, ids: &[String]) -> ApiResult<Vec<String>> {
+    let mut all: Vec<String> = ids.to_vec();
+    let mut frontier = ids.to_vec();
+    while !frontier.is_empty() {
+        let links = crate::store::provinces::lineage_of(conn, &frontier)?;
+        frontier = links
+            .into_iter()
+            .filter(|l| frontier.contains(&l.successor_id) && !all.contains(&l.predecessor_id))
+            .map(|l| l.predecessor_id)
+            .collect();
+        frontier.dedup();
+        all.extend(frontier.iter().cloned());
+    }
+    Ok(all)
 }

@@ -89,6 +89,24 @@ pub fn date(name: &str, raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
     .transpose()
 }
 
+/// A positive integer, e.g. `latest`.
+pub fn positive(name: &str, raw: Option<&str>) -> ApiResult<Option<i32>> {
+    raw.map(|s| match s.trim().parse::<i32>() {
+        Ok(n) if n >= 1 => Ok(n),
+        _ => Err(ApiError::invalid(name, format!("`{name}` must be a positive integer, got `{s}`"))),
+    })
+    .transpose()
+}
+
+/// `true` or `false` (absent is false).
+pub fn flag(name: &str, raw: Option<&str>) -> ApiResult<bool> {
+    match raw.map(str::trim) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(ApiError::invalid(name, format!("`{name}` must be `true` or `false`, got `{other}`"))),
+    }
+}
+
 /// A non-empty free-text search, folded for diacritic-insensitive matching.
 pub fn search(raw: Option<&str>) -> Option<String> {
     raw.map(crate::domain::text::fold).filter(|q| !q.is_empty())

@@ -10,6 +10,7 @@ use super::listing::{self, Format, ListResponse};
 use super::refs::{self, Catalog, NumberInput};
 use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
 use crate::auth::Role;
+use crate::domain::analysis::{attainment, AttainmentStatus};
 use crate::db::DbConnection;
 use crate::db::Pool;
 use crate::domain::vocab;
@@ -52,6 +53,49 @@ pub struct TargetView {
     /// The verbatim sentence fragment the target came from.
     #[schema(example = "Tăng số thuê bao điện thoại trên toàn mạng lên 3 triệu thuê bao")]
     pub quote: Option<String>,
+    /// The observation for the same province, indicator and period, if there is one.
+    pub actual: Option<f64>,
+    pub actual_observation_id: Option<i32>,
+    pub attainment: Attainment,
+}
+
+/// How the actual compares with the target.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct Attainment {
+    /// `met`, `not_met`, or `pending` (no actual yet), following the comparator.
+    #[schema(example = "met")]
+    pub status: String,
+    /// actual / target.
+    #[schema(example = 1.02)]
+    pub ratio: Option<f64>,
+}
+
+/// Fills in each target's actual and attainment with one query.
+pub fn with_actuals(conn: &mut DbConnection, mut views: Vec<TargetView>) -> ApiResult<Vec<TargetView>> {
+    use crate::store::observations::{matching, ObservationFilter};
+    let unique = |f: fn(&TargetView) -> &String| -> Vec<String> {
+        let mut v: Vec<String> = views.iter().map(|t| f(t).clone()).collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let filter = ObservationFilter {
+        province_ids: unique(|t| &t.province_id),
+        indicator_codes: unique(|t| &t.indicator_code),
+        period_ids: unique(|t| &t.period_id),
+        ..Default::default()
+    };
+    let actuals = if views.is_empty() { Vec::new() } else { matching(conn, &filter)? };
+    for view in &mut views {
+        let actual = actuals.iter().find(|o| {
+            o.province_id == view.province_id && o.indicator_code == view.indicator_code && o.period_id == view.period_id
+        });
+        let (status, ratio) = attainment(&view.comparator, view.target_value, actual.map(|o| o.value));
+        view.actual = actual.map(|o| o.value);
+        view.actual_observation_id = actual.map(|o| o.id);
+        view.attainment = Attainment { status: status.as_str().to_owned(), ratio };
+    }
+    Ok(views)
 }
 
 impl From<Target> for TargetView {
@@ -67,6 +111,9 @@ impl From<Target> for TargetView {
             value_text: t.value_text,
             source_id: t.source_id,
             quote: t.quote,
+            actual: None,
+            actual_observation_id: None,
+            attainment: Attainment { status: "pending".into(), ratio: None },
         }
     }
 }
@@ -87,6 +134,9 @@ pub struct TargetListQuery {
     pub from: Option<String>,
     /// Only periods ending on or before the end of this period.
     pub to: Option<String>,
+    /// Attainment: `met`, `not_met`, `pending` (comma-separated).
+    #[param(example = "met")]
+    pub status: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
@@ -127,23 +177,18 @@ async fn list_targets(
         period_ids: params::periods("period", query.period.as_deref())?,
         starts_from: params::from_period(query.from.as_deref())?,
         ends_by: params::to_period(query.to.as_deref())?,
+        statuses: params::one_of_each("status", query.status.as_deref(), AttainmentStatus::NAMES)?,
     };
     let province_refs = params::list(query.province.as_deref());
     let page = with_conn(&pool, move |conn| {
         filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
         check_codes(conn, "indicator", &filter.indicator_codes)?;
-        Ok(store::list(conn, &filter, &page_request)?)
+        let page = store::list(conn, &filter, &page_request)?;
+        let views = with_actuals(conn, page.rows.into_iter().map(TargetView::from).collect())?;
+        Ok(crate::store::Page { rows: views, total: page.total, next: page.next })
     })
     .await?;
-    Ok(listing::respond(
-        &req,
-        format,
-        "targets",
-        "id",
-        limit,
-        page,
-        TargetView::from,
-    ))
+    Ok(listing::respond(&req, format, "targets", "id", limit, page, |v| v))
 }
 
 /// Get one target.
@@ -190,6 +235,16 @@ pub struct TargetInput {
     pub value_text: Option<String>,
     pub source_id: Option<String>,
     pub quote: Option<String>,
+    /// Computed fields of the target view, accepted so a GET body can be sent back; ignored.
+    #[serde(default)]
+    #[schema(value_type = Option<f64>)]
+    pub actual: Option<serde_json::Value>,
+    #[serde(default)]
+    #[schema(value_type = Option<i32>)]
+    pub actual_observation_id: Option<serde_json::Value>,
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub attainment: Option<serde_json::Value>,
 }
 
 /// Targets are written by editors.
@@ -207,7 +262,10 @@ impl Editable for TargetEdit {
         params::id("target", raw)
     }
     fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<TargetView>> {
-        Ok(store::find(conn, *key)?.map(TargetView::from))
+        match store::find(conn, *key)? {
+            Some(t) => Ok(with_actuals(conn, vec![TargetView::from(t)])?.pop()),
+            None => Ok(None),
+        }
     }
     fn validate(conn: &mut DbConnection, input: TargetInput) -> Result<NewTarget, Vec<FieldError>> {
         let run = |conn: &mut DbConnection| -> ApiResult<Result<NewTarget, Vec<FieldError>>> {

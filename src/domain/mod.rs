@@ -1,6 +1,7 @@
 //! Validated domain types: reporting periods, Vietnamese numbers, search folding and the closed
 //! vocabularies (statuses, categories, ...). Nothing here touches HTTP or the database.
 
+pub mod analysis;
 pub mod period;
 pub mod text;
 pub mod vn_number;

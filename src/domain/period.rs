@@ -41,7 +41,7 @@ impl PeriodKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 enum Part {
     Year,
     Half(u32),
@@ -52,7 +52,7 @@ enum Part {
 
 /// A valid, canonical period. Parsing canonicalises equivalent spellings: `2023-6M` is
 /// `2023-H1`, `2023-3M` is `2023-Q1`, `2023-12M` is `2023`, `2023-1M` is `2023-01`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PeriodId {
     year: i32,
     part: Part,
@@ -132,6 +132,16 @@ impl PeriodId {
         parts
             .into_iter()
             .map(|part| PeriodId { year, part })
+            .collect()
+    }
+
+    /// The periods of `kind` lying within `[from, to]`, in order.
+    pub fn spanning(kind: PeriodKind, from: NaiveDate, to: NaiveDate) -> Vec<PeriodId> {
+        (from.year()..=to.year())
+            .flat_map(PeriodId::all_in_year)
+            .filter(|p| p.kind() == kind && p.start_date() >= from && p.end_date() <= to)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .collect()
     }
 
@@ -253,6 +263,15 @@ mod tests {
         assert_eq!(p("2023-Q3").start_date(), d(2023, 7, 1));
         assert_eq!(p("2024-02").end_date(), d(2024, 2, 29));
         assert_eq!(p("2023-11M").end_date(), d(2023, 11, 30));
+    }
+
+    #[test]
+    fn spans_periods_of_one_kind() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let years: Vec<String> = PeriodId::spanning(PeriodKind::Year, d(2019, 1, 1), d(2021, 12, 31)).iter().map(|p| p.to_string()).collect();
+        assert_eq!(years, ["2019", "2020", "2021"]);
+        let halves = PeriodId::spanning(PeriodKind::Half, d(2022, 1, 1), d(2023, 6, 30));
+        assert_eq!(halves.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["2022-H1", "2022-H2", "2023-H1"]);
     }
 
     #[test]

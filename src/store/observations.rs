@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Page, PageRequest};
-use crate::db::schema::{indicators, observations};
+use crate::db::schema::{indicators, observations, periods};
 use crate::db::{DbConnection, MultiBackend};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
@@ -61,6 +61,10 @@ pub struct ObservationFilter {
     pub categories: Vec<String>,
     pub statuses: Vec<String>,
     pub source_ids: Vec<String>,
+    /// `year`, `half`, ... : periods of these kinds only.
+    pub period_kinds: Vec<String>,
+    /// Keep the most recent N periods of each kind per province and indicator.
+    pub latest: Option<i32>,
 }
 
 /// The orders a list of observations can come in; each is total, ending in `id`.
@@ -134,7 +138,35 @@ fn filtered(filter: &ObservationFilter) -> observations::BoxedQuery<'_, MultiBac
     if !filter.source_ids.is_empty() {
         query = query.filter(observations::source_id.eq_any(&filter.source_ids));
     }
+    if !filter.period_kinds.is_empty() {
+        let of_kinds = periods::table.filter(periods::kind.eq_any(&filter.period_kinds)).select(periods::id);
+        query = query.filter(observations::period_id.eq_any(of_kinds));
+    }
+    if let Some(n) = filter.latest {
+        // Fewer than N later periods of the same kind for the same province and indicator.
+        // Plain SQL both backends accept: Diesel has no correlated-subquery DSL for this.
+        query = query.filter(
+            diesel::dsl::sql::<diesel::sql_types::Bool>(
+                "(SELECT COUNT(*) FROM observations later \
+                   JOIN periods later_period ON later_period.id = later.period_id \
+                  WHERE later.province_id = observations.province_id \
+                    AND later.indicator_code = observations.indicator_code \
+                    AND later.period_start > observations.period_start \
+                    AND later_period.kind = (SELECT kind FROM periods WHERE periods.id = observations.period_id)) < ",
+            )
+            .bind::<diesel::sql_types::Integer, _>(n),
+        );
+    }
     query
+}
+
+/// Every observation matching `filter`, by period then province: for bounded analyses
+/// (rankings, series, profiles) that need all of them at once.
+pub fn matching(conn: &mut DbConnection, filter: &ObservationFilter) -> QueryResult<Vec<Observation>> {
+    filtered(filter)
+        .order((observations::period_start.asc(), observations::province_id.asc(), observations::id.asc()))
+        .select(Observation::as_select())
+        .load(conn)
 }
 
 pub fn list(

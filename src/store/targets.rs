@@ -49,6 +49,23 @@ pub struct TargetFilter {
     pub period_ids: Vec<String>,
     pub starts_from: Option<NaiveDate>,
     pub ends_by: Option<NaiveDate>,
+    /// `met`, `not_met`, `pending`: compared with the observation of the same natural key.
+    pub statuses: Vec<String>,
+}
+
+/// The target's actual: the observation with its province, indicator and period.
+const ACTUAL: &str = "SELECT 1 FROM observations actual WHERE actual.province_id = targets.province_id \
+    AND actual.indicator_code = targets.indicator_code AND actual.period_id = targets.period_id";
+const MET: &str = "((targets.comparator = 'at_least' AND actual.value >= targets.target_value) \
+    OR (targets.comparator = 'at_most' AND actual.value <= targets.target_value) \
+    OR (targets.comparator = 'equal' AND actual.value = targets.target_value))";
+
+fn status_condition(status: &str) -> String {
+    match status {
+        "pending" => format!("NOT EXISTS ({ACTUAL})"),
+        "met" => format!("EXISTS ({ACTUAL} AND {MET})"),
+        _ => format!("EXISTS ({ACTUAL} AND NOT {MET})"),
+    }
 }
 
 fn filtered(filter: &TargetFilter) -> targets::BoxedQuery<'_, MultiBackend> {
@@ -67,6 +84,11 @@ fn filtered(filter: &TargetFilter) -> targets::BoxedQuery<'_, MultiBackend> {
     }
     if let Some(date) = filter.ends_by {
         query = query.filter(targets::period_end.le(date));
+    }
+    if !filter.statuses.is_empty() {
+        // Statuses come from a closed vocabulary, checked by the caller: no user text in the SQL.
+        let any = filter.statuses.iter().map(|s| status_condition(s)).collect::<Vec<_>>().join(" OR ");
+        query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("({any})")));
     }
     query
 }

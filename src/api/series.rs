@@ -1,0 +1,403 @@
+//! `/series`: one indicator over time for several provinces, with transforms, the 2025 lineage,
+//! and JSON, CSV (wide or long) or an SVG line chart.
+
+use std::collections::{BTreeSet, HashMap};
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::params::{self, Lang};
+use super::{provinces::resolve_refs, with_conn};
+use crate::db::{DbConnection, Pool};
+use crate::domain::analysis::{transform, Transform};
+use crate::domain::{PeriodId, PeriodKind};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::observations::{self, Observation, ObservationFilter};
+use crate::store::{indicators, provinces, sources};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_series);
+}
+
+/// One period of a series.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Point {
+    #[schema(example = "2023")]
+    pub period: String,
+    /// The transformed value; null is a gap (no figure), never a zero.
+    pub value: Option<f64>,
+    /// The untransformed value.
+    pub level: Option<f64>,
+    /// `final`, `estimated`, `provisional` (the least certain of the parts when aggregated).
+    pub status: Option<String>,
+    /// Aggregated from predecessors, some of which have no value for this period.
+    pub partial: bool,
+    /// The observation behind the value, when it is one observation.
+    pub observation_id: Option<i32>,
+}
+
+/// One province's series.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SeriesLine {
+    #[schema(example = "thanh-hoa")]
+    pub province_id: String,
+    pub province_name: String,
+    /// `null`; `successor` when predecessors were summed into the unit; `not_aggregable` when
+    /// summing was asked for an indicator that cannot be summed (ranks, scores, rates).
+    pub aggregation: Option<String>,
+    /// For a predecessor brought in by `include_predecessors`: the unit it merged into.
+    pub successor_id: Option<String>,
+    pub points: Vec<Point>,
+}
+
+/// The series of an indicator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SeriesResponse {
+    #[schema(example = "internet_subscribers")]
+    pub indicator: String,
+    pub indicator_name: String,
+    pub unit: String,
+    /// `level`, `change`, `pct_change` or `index`.
+    pub transform: String,
+    /// For `index`: the period equal to 100.
+    pub base: Option<String>,
+    pub periods: Vec<String>,
+    pub series: Vec<SeriesLine>,
+    /// The articles the values come from.
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SeriesQuery {
+    /// The indicator (one code).
+    #[param(example = "internet_subscribers")]
+    pub indicator: Option<String>,
+    /// Provinces (slug, GSO or ISO, comma-separated); default every province with a value.
+    #[param(example = "thanh-hoa,bac-giang")]
+    pub province: Option<String>,
+    /// First period (default: the first with a value).
+    #[param(example = "2019")]
+    pub from: Option<String>,
+    /// Last period (default: the last with a value).
+    #[param(example = "2024")]
+    pub to: Option<String>,
+    /// Period kind: `year` (default), `half`, `quarter`, `month`, `year_to_date`.
+    pub kind: Option<String>,
+    /// `level` (default), `change`, `pct_change` (over the previous period of the same kind), `index`.
+    #[param(example = "pct_change")]
+    pub transform: Option<String>,
+    /// For `index`: the base period (default the first period).
+    pub base: Option<String>,
+    /// `successor`: for a unit formed in 2025, sum its predecessors per period (additive
+    /// indicators only; a period is `partial` when a predecessor has no value).
+    pub aggregate: Option<String>,
+    /// `true`: add a series for each predecessor of a unit formed in 2025.
+    #[param(value_type = Option<bool>)]
+    pub include_predecessors: Option<String>,
+    /// `json` (default), `csv`, or `svg` (a line chart).
+    #[param(example = "svg")]
+    pub format: Option<String>,
+    /// CSV layout: `wide` (default: a row per period, a column per province) or `long`.
+    pub shape: Option<String>,
+    /// Label language: `en` (default) or `vi`.
+    pub lang: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Output {
+    Json,
+    Csv { long: bool },
+    Svg,
+}
+
+const STATUS_ORDER: &[&str] = &["final", "provisional", "estimated"];
+
+fn least_certain<'a>(statuses: impl Iterator<Item = &'a str>) -> Option<String> {
+    statuses.max_by_key(|s| STATUS_ORDER.iter().position(|o| o == s).unwrap_or(0)).map(str::to_owned)
+}
+
+struct Request {
+    indicator: String,
+    provinces: Vec<String>,
+    from: Option<PeriodId>,
+    to: Option<PeriodId>,
+    kind: PeriodKind,
+    transform: Transform,
+    base: Option<PeriodId>,
+    aggregate: bool,
+    include_predecessors: bool,
+    lang: Lang,
+}
+
+fn build(conn: &mut DbConnection, r: Request) -> ApiResult<SeriesResponse> {
+    let indicator = indicators::find(conn, &r.indicator)?
+        .ok_or_else(|| ApiError::invalid("indicator", format!("`indicator`: no indicator has the code `{}`", r.indicator)))?;
+    let kinds = vec![r.kind.as_str().to_owned()];
+    let all = observations::matching(
+        conn,
+        &ObservationFilter { indicator_codes: vec![indicator.code.clone()], period_kinds: kinds, ..Default::default() },
+    )?;
+    let registry = provinces::Registry::load(conn)?;
+    let today = chrono::Utc::now().date_naive();
+    let name = |id: &str| {
+        registry.resolve(id, today).map(|p| r.lang.pick(&p.province.name_en, &p.province.name_vi).to_owned()).unwrap_or_default()
+    };
+
+    // Which lines: the asked provinces (or all with data), then predecessors if asked.
+    let mut lines: Vec<(String, Option<String>)> = if r.provinces.is_empty() {
+        all.iter().map(|o| o.province_id.clone()).collect::<BTreeSet<_>>().into_iter().map(|p| (p, None)).collect()
+    } else {
+        r.provinces.iter().map(|p| (p.clone(), None)).collect()
+    };
+    let links = provinces::lineage_of(conn, &lines.iter().map(|l| l.0.clone()).collect::<Vec<_>>())?;
+    let predecessors = |id: &str| -> Vec<String> {
+        links.iter().filter(|l| l.successor_id == id).map(|l| l.predecessor_id.clone()).collect()
+    };
+    if r.include_predecessors {
+        let extra: Vec<(String, Option<String>)> = lines
+            .iter()
+            .flat_map(|(id, _)| predecessors(id).into_iter().map(move |p| (p, Some(id.clone()))))
+            .collect();
+        lines.extend(extra);
+    }
+
+    let by_key: HashMap<(&str, &str), &Observation> =
+        all.iter().map(|o| ((o.province_id.as_str(), o.period_id.as_str()), o)).collect();
+    let relevant: Vec<&Observation> = all
+        .iter()
+        .filter(|o| lines.iter().any(|(id, _)| *id == o.province_id || (r.aggregate && predecessors(id).contains(&o.province_id))))
+        .collect();
+    let first = r.from.map(|p| p.start_date()).or_else(|| relevant.iter().map(|o| o.period_start).min());
+    let last = r.to.map(|p| p.end_date()).or_else(|| relevant.iter().map(|o| o.period_end).max());
+    let periods = match (first, last) {
+        (Some(first), Some(last)) => PeriodId::spanning(r.kind, first, last),
+        _ => Vec::new(),
+    };
+    let base_index = match r.base {
+        Some(base) => Some(periods.iter().position(|p| *p == base).ok_or_else(|| {
+            ApiError::invalid("base", format!("`base` {base} is not one of the series' periods"))
+        })?),
+        None if r.transform == Transform::Index => (!periods.is_empty()).then_some(0),
+        None => None,
+    };
+
+    let mut used_sources = BTreeSet::new();
+    let mut series = Vec::new();
+    for (id, successor) in &lines {
+        let parts = predecessors(id);
+        let summing = r.aggregate && successor.is_none() && !parts.is_empty();
+        let aggregation = match (summing, indicator.additive) {
+            (true, true) => Some("successor".to_owned()),
+            (true, false) => Some("not_aggregable".to_owned()),
+            _ => None,
+        };
+        let mut points: Vec<Point> = periods
+            .iter()
+            .map(|period| {
+                let key = period.to_string();
+                if let Some(own) = by_key.get(&(id.as_str(), key.as_str())) {
+                    if let Some(s) = &own.source_id {
+                        used_sources.insert(s.clone());
+                    }
+                    return Point { period: key.clone(), value: None, level: Some(own.value), status: Some(own.status.clone()), partial: false, observation_id: Some(own.id) };
+                }
+                if aggregation.as_deref() == Some("successor") {
+                    let found: Vec<&&Observation> = parts.iter().filter_map(|p| by_key.get(&(p.as_str(), key.as_str()))).collect();
+                    if !found.is_empty() {
+                        for o in &found {
+                            if let Some(s) = &o.source_id {
+                                used_sources.insert(s.clone());
+                            }
+                        }
+                        return Point {
+                            period: key.clone(),
+                            value: None,
+                            level: Some(found.iter().map(|o| o.value).sum()),
+                            status: least_certain(found.iter().map(|o| o.status.as_str())),
+                            partial: found.len() < parts.len(),
+                            observation_id: None,
+                        };
+                    }
+                }
+                Point { period: key, value: None, level: None, status: None, partial: false, observation_id: None }
+            })
+            .collect();
+        let levels: Vec<Option<f64>> = points.iter().map(|p| p.level).collect();
+        for (point, value) in points.iter_mut().zip(transform(&levels, r.transform, base_index)) {
+            point.value = value;
+        }
+        series.push(SeriesLine { province_name: name(id), province_id: id.clone(), aggregation, successor_id: successor.clone(), points });
+    }
+    let titles: Vec<String> = used_sources
+        .into_iter()
+        .map(|id| Ok(sources::find(conn, &id)?.map(|s| s.title).unwrap_or(id)))
+        .collect::<ApiResult<_>>()?;
+    Ok(SeriesResponse {
+        indicator_name: r.lang.pick(&indicator.name_en, &indicator.name_vi).to_owned(),
+        indicator: indicator.code,
+        unit: indicator.unit,
+        transform: Transform::NAMES[[Transform::Level, Transform::Change, Transform::PctChange, Transform::Index].iter().position(|t| *t == r.transform).unwrap_or(0)].to_owned(),
+        base: base_index.map(|i| periods[i].to_string()),
+        periods: periods.iter().map(|p| p.to_string()).collect(),
+        series,
+        sources: titles,
+    })
+}
+
+fn csv(response: &SeriesResponse, long: bool) -> Vec<u8> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        if long {
+            w.write_record(["province_id", "period_id", "value", "level", "status", "partial"]).expect("memory");
+            for line in &response.series {
+                for p in &line.points {
+                    let partial = p.partial.to_string();
+                    w.write_record([&line.province_id, &p.period, &number(p.value), &number(p.level), p.status.as_deref().unwrap_or(""), &partial]).expect("memory");
+                }
+            }
+        } else {
+            let mut header = vec!["period_id".to_owned()];
+            header.extend(response.series.iter().map(|l| l.province_id.clone()));
+            w.write_record(&header).expect("memory");
+            for (i, period) in response.periods.iter().enumerate() {
+                let mut row = vec![period.clone()];
+                row.extend(response.series.iter().map(|l| number(l.points[i].value)));
+                w.write_record(&row).expect("memory");
+            }
+        }
+        w.flush().expect("memory");
+    }
+    out
+}
+
+fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
+    use charts_rs::{LineChart, Series, TextConfig};
+    let lines: Vec<Series> = response
+        .series
+        .iter()
+        .map(|l| {
+            let mut s = Series::new(l.province_name.clone(), Vec::new());
+            s.data = l.points.iter().map(|p| p.value.map(|v| v as f32)).collect();
+            s
+        })
+        .collect();
+    let mut chart = LineChart::new(lines, response.periods.clone());
+    chart.base.width = 800.0;
+    chart.base.height = 460.0;
+    chart.base.title.text = match response.transform.as_str() {
+        "level" => response.indicator_name.clone(),
+        other => format!("{} ({other})", response.indicator_name),
+    };
+    let unit = match response.transform.as_str() {
+        "pct_change" => "%".to_owned(),
+        "index" => format!("{} = 100", response.base.clone().unwrap_or_default()),
+        _ => response.unit.clone(),
+    };
+    chart.base.sub_title.text = unit;
+    let label = lang.pick("Source", "Nguồn");
+    let sources = if response.sources.is_empty() { "chiso".to_owned() } else { response.sources.join("; ") };
+    chart.base.texts.push(TextConfig {
+        text: format!("{label}: {sources} (chiso)"),
+        left: Some(10.0),
+        bottom: Some(6.0),
+        ..Default::default()
+    });
+    chart.base.margin.bottom = 30.0;
+    chart.svg().map_err(|e| ApiError::Internal(anyhow::anyhow!("chart rendering failed: {e}")))
+}
+
+/// An indicator over time for several provinces.
+///
+/// One series per province over every period of `kind` from `from` to `to`; a period without a
+/// figure is a gap (`null`), never a zero. `transform` gives `change` or `pct_change` over the
+/// previous period of the same kind, or an `index` with `base` = 100. For a unit formed on
+/// 1 July 2025, `include_predecessors=true` adds its predecessors' series, and
+/// `aggregate=successor` sums them into it for additive indicators (subscribers, stations,
+/// revenue), marking a period `partial` when a predecessor has no value; ranks, scores and rates
+/// are never summed (`aggregation: not_aggregable`). `format=csv` gives a row per period and a
+/// column per province (`shape=long` for one row per value); `format=svg` a labelled line chart.
+#[utoipa::path(
+    tag = "series",
+    params(SeriesQuery),
+    responses(
+        (status = 200, description = "The series", content(
+            (SeriesResponse = "application/json"),
+            (String = "text/csv"),
+            (String = "image/svg+xml"),
+        )),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/series")]
+async fn get_series(req: HttpRequest, query: web::Query<SeriesQuery>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+    let q = query.into_inner();
+    let lang = params::lang(&req, q.lang.as_deref())?;
+    let accept_csv = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/csv"));
+    let long = match q.shape.as_deref() {
+        None | Some("wide") => false,
+        Some("long") => true,
+        Some(other) => return Err(ApiError::invalid("shape", format!("`shape` must be `wide` or `long`, got `{other}`"))),
+    };
+    let output = match q.format.as_deref() {
+        Some("json") => Output::Json,
+        Some("csv") => Output::Csv { long },
+        Some("svg") => Output::Svg,
+        Some(other) => return Err(ApiError::invalid("format", format!("`format` must be `json`, `csv` or `svg`, got `{other}`"))),
+        None if accept_csv => Output::Csv { long },
+        None => Output::Json,
+    };
+    let indicator = q.indicator.clone().filter(|i| !i.trim().is_empty()).ok_or_else(|| ApiError::invalid("indicator", "`indicator` is required"))?;
+    let kind_name = q.kind.as_deref().unwrap_or("year");
+    let kind = PeriodKind::parse(kind_name).ok_or_else(|| {
+        ApiError::invalid("kind", format!("`kind` must be one of year, half, quarter, month, year_to_date, got `{kind_name}`"))
+    })?;
+    let transform_name = q.transform.as_deref().unwrap_or("level");
+    let transform = Transform::parse(transform_name).ok_or_else(|| {
+        ApiError::invalid("transform", format!("`transform` must be one of {}, got `{transform_name}`", Transform::NAMES.join(", ")))
+    })?;
+    let period_of = |name: &str, raw: Option<&str>| -> ApiResult<Option<PeriodId>> {
+        raw.map(|s| params::period(name, s)).transpose()
+    };
+    let aggregate = match q.aggregate.as_deref() {
+        None => false,
+        Some("successor") => true,
+        Some(other) => return Err(ApiError::invalid("aggregate", format!("`aggregate` must be `successor`, got `{other}`"))),
+    };
+    let request = Request {
+        indicator,
+        provinces: Vec::new(),
+        from: period_of("from", q.from.as_deref())?,
+        to: period_of("to", q.to.as_deref())?,
+        kind,
+        transform,
+        base: period_of("base", q.base.as_deref())?,
+        aggregate,
+        include_predecessors: params::flag("include_predecessors", q.include_predecessors.as_deref())?,
+        lang,
+    };
+    let refs = params::list(q.province.as_deref());
+    let response = with_conn(&pool, move |conn| {
+        let provinces = resolve_refs(conn, "province", &refs)?;
+        build(conn, Request { provinces, ..request })
+    })
+    .await?;
+    let stem = format!("series-{}", response.indicator);
+    Ok(match output {
+        Output::Json => HttpResponse::Ok().json(&response),
+        Output::Csv { long } => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8; header=present")
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.csv\"")))
+            .body(csv(&response, long)),
+        Output::Svg => HttpResponse::Ok()
+            .content_type("image/svg+xml")
+            .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{stem}.svg\"")))
+            .body(svg(&response, lang)?),
+    })
+}
