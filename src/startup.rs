@@ -253,7 +253,9 @@ pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyh
         // The last `wrap` sees the request first: log, then CORS (so 304s get its headers too),
         // then caching.
         App::new()
-            .wrap(actix_web::middleware::from_fn(crate::api::caching::conditional_get))
+            .wrap(actix_web::middleware::from_fn(
+                crate::api::caching::conditional_get,
+            ))
             .wrap(
                 Cors::default()
                     .allow_any_origin()

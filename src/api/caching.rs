@@ -16,13 +16,20 @@ pub fn etag_of(bytes: &[u8]) -> String {
 }
 
 fn matches(if_none_match: &str, tag: &str) -> bool {
-    if_none_match.split(',').map(str::trim).any(|t| t == "*" || t == tag || t.strip_prefix("W/") == Some(tag))
+    if_none_match
+        .split(',')
+        .map(str::trim)
+        .any(|t| t == "*" || t == tag || t.strip_prefix("W/") == Some(tag))
 }
 
 /// Freshness: the change feed is for polling, so always revalidated; the rest may be reused for
 /// a minute.
 fn cache_control(path: &str) -> &'static str {
-    if path.starts_with("/api/v1/changes") || path.ends_with("/history") || path == "/healthz" || path == "/readyz" {
+    if path.starts_with("/api/v1/changes")
+        || path.ends_with("/history")
+        || path == "/healthz"
+        || path == "/readyz"
+    {
         "no-cache"
     } else {
         "public, max-age=60"
@@ -34,7 +41,11 @@ pub async fn conditional_get(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let cacheable = matches!(*req.method(), Method::GET | Method::HEAD);
-    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let if_none_match = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let path = req.path().to_owned();
     let res = next.call(req).await?;
     if !cacheable || res.status() != StatusCode::OK {
@@ -42,7 +53,9 @@ pub async fn conditional_get(
     }
     let (request, response) = res.into_parts();
     let (mut head, body) = response.into_parts();
-    let bytes = body::to_bytes(body).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
+    let bytes = body::to_bytes(body)
+        .await
+        .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
     let tag = head
         .headers()
         .get(header::ETAG)
@@ -51,7 +64,10 @@ pub async fn conditional_get(
         .unwrap_or_else(|| etag_of(&bytes));
     let tag_value = HeaderValue::from_str(&tag).expect("hex ETag is a valid header");
     let control = HeaderValue::from_static(cache_control(&path));
-    if if_none_match.as_deref().is_some_and(|inm| matches(inm, &tag)) {
+    if if_none_match
+        .as_deref()
+        .is_some_and(|inm| matches(inm, &tag))
+    {
         let not_modified = HttpResponse::NotModified()
             .insert_header((header::ETAG, tag_value))
             .insert_header((header::CACHE_CONTROL, control))
@@ -62,5 +78,8 @@ pub async fn conditional_get(
     if !head.headers().contains_key(header::CACHE_CONTROL) {
         head.headers_mut().insert(header::CACHE_CONTROL, control);
     }
-    Ok(ServiceResponse::new(request, head.set_body(BoxBody::new(bytes))))
+    Ok(ServiceResponse::new(
+        request,
+        head.set_body(BoxBody::new(bytes)),
+    ))
 }

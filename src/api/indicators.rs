@@ -59,7 +59,9 @@ impl IndicatorView {
     /// Picks `name` and `description` in `lang`.
     pub fn localized(mut self, lang: Lang) -> Self {
         self.name = lang.pick(&self.name_en, &self.name_vi).to_owned();
-        self.description = lang.pick(&self.description_en, &self.description_vi).to_owned();
+        self.description = lang
+            .pick(&self.description_en, &self.description_vi)
+            .to_owned();
         self
     }
 }
@@ -138,9 +140,15 @@ async fn list_indicators(
         Ok(store::list(conn, &filter, &page_request)?)
     })
     .await?;
-    Ok(listing::respond(&req, format, "indicators", "code", limit, page, |i| {
-        IndicatorView::from(i).localized(lang)
-    }))
+    Ok(listing::respond(
+        &req,
+        format,
+        "indicators",
+        "code",
+        limit,
+        page,
+        |i| IndicatorView::from(i).localized(lang),
+    ))
 }
 
 /// Get one indicator by code.

@@ -170,9 +170,10 @@ pub fn csv_response<V: Serialize + Default>(rows: &[V], file_stem: &str) -> Http
         Ok(serde_json::Value::Object(map)) => map
             .iter()
             .flat_map(|(key, value)| match value {
-                serde_json::Value::Object(inner) => {
-                    inner.keys().map(|k| vec![key.clone(), k.clone()]).collect::<Vec<_>>()
-                }
+                serde_json::Value::Object(inner) => inner
+                    .keys()
+                    .map(|k| vec![key.clone(), k.clone()])
+                    .collect::<Vec<_>>(),
                 _ => vec![vec![key.clone()]],
             })
             .collect(),
@@ -182,17 +183,24 @@ pub fn csv_response<V: Serialize + Default>(rows: &[V], file_stem: &str) -> Http
     out.extend_from_slice("\u{feff}".as_bytes());
     {
         let mut writer = csv::Writer::from_writer(&mut out);
-        writer.write_record(columns.iter().map(|path| path.join("."))).expect("writing to memory");
+        writer
+            .write_record(columns.iter().map(|path| path.join(".")))
+            .expect("writing to memory");
         for row in rows {
             let value = serde_json::to_value(row).expect("views serialize");
-            let record = columns.iter().map(|path| cell(path.iter().try_fold(&value, |v, k| v.get(k))));
+            let record = columns
+                .iter()
+                .map(|path| cell(path.iter().try_fold(&value, |v, k| v.get(k))));
             writer.write_record(record).expect("writing to memory");
         }
         writer.flush().expect("writing to memory");
     }
     HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8; header=present")
-        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{file_stem}.csv\"")))
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_stem}.csv\""),
+        ))
         .body(out)
 }
 

@@ -13,9 +13,11 @@ pub mod meta;
 pub mod observations;
 pub mod params;
 pub mod periods;
+pub mod profiles;
 pub mod provinces;
 pub mod rankings;
 pub mod refs;
+pub mod search;
 pub mod series;
 pub mod sources;
 pub mod targets;
@@ -32,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::configure).service(
         scope::scope("/api/v1")
             .configure(meta::configure)
+            .configure(profiles::configure)
             .configure(provinces::configure)
             .configure(periods::configure)
             .configure(rankings::configure)
@@ -41,6 +44,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(awards::configure)
             .configure(sources::configure)
             .configure(series::configure)
+            .configure(search::configure)
             .configure(changes::configure)
             .configure(imports::configure)
             .configure(tokens::configure),

@@ -184,10 +184,17 @@ async fn list_observations(
             vocab::OBSERVATION_STATUSES,
         )?,
         source_ids: params::list(query.source.as_deref()),
-        period_kinds: params::one_of_each("period_kind", query.period_kind.as_deref(), &period_kinds())?,
+        period_kinds: params::one_of_each(
+            "period_kind",
+            query.period_kind.as_deref(),
+            &period_kinds(),
+        )?,
         latest: params::positive("latest", query.latest.as_deref())?,
     };
-    let include_predecessors = params::flag("include_predecessors", query.include_predecessors.as_deref())?;
+    let include_predecessors = params::flag(
+        "include_predecessors",
+        query.include_predecessors.as_deref(),
+    )?;
     let province_refs = params::list(query.province.as_deref());
     let page = with_conn(&pool, move |conn| {
         filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
@@ -226,7 +233,8 @@ async fn get_observation(
     query: web::Query<params::LangQuery>,
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<ObservationEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
+    super::edit::fetch::<ObservationEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool)
+        .await
 }
 
 /// An observation to write. `value` is a number or Vietnamese text ("1,85 triệu", "trên
@@ -369,7 +377,10 @@ crate::write_handlers! {
 }
 
 pub fn period_kinds() -> Vec<&'static str> {
-    crate::domain::PeriodKind::ALL.iter().map(|k| k.as_str()).collect()
+    crate::domain::PeriodKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect()
 }
 
 /// The ids plus every unit merged into them, recursively.

@@ -93,7 +93,10 @@ pub fn date(name: &str, raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
 pub fn positive(name: &str, raw: Option<&str>) -> ApiResult<Option<i32>> {
     raw.map(|s| match s.trim().parse::<i32>() {
         Ok(n) if n >= 1 => Ok(n),
-        _ => Err(ApiError::invalid(name, format!("`{name}` must be a positive integer, got `{s}`"))),
+        _ => Err(ApiError::invalid(
+            name,
+            format!("`{name}` must be a positive integer, got `{s}`"),
+        )),
     })
     .transpose()
 }
@@ -103,7 +106,10 @@ pub fn flag(name: &str, raw: Option<&str>) -> ApiResult<bool> {
     match raw.map(str::trim) {
         None | Some("false") => Ok(false),
         Some("true") => Ok(true),
-        Some(other) => Err(ApiError::invalid(name, format!("`{name}` must be `true` or `false`, got `{other}`"))),
+        Some(other) => Err(ApiError::invalid(
+            name,
+            format!("`{name}` must be `true` or `false`, got `{other}`"),
+        )),
     }
 }
 
@@ -150,7 +156,10 @@ pub fn lang(req: &actix_web::HttpRequest, raw: Option<&str>) -> ApiResult<Lang> 
     match raw.map(|l| l.trim().to_ascii_lowercase()) {
         Some(l) if l == "en" => Ok(Lang::En),
         Some(l) if l == "vi" => Ok(Lang::Vi),
-        Some(l) => Err(ApiError::invalid("lang", format!("`lang` must be `en` or `vi`, got `{l}`"))),
+        Some(l) => Err(ApiError::invalid(
+            "lang",
+            format!("`lang` must be `en` or `vi`, got `{l}`"),
+        )),
         None => {
             let header = req
                 .headers()

@@ -97,7 +97,7 @@ fn eras(p: &Province) -> Vec<String> {
 }
 
 /// Joins rows with their lineage and code-sharing units.
-fn views(conn: &mut DbConnection, rows: Vec<Province>) -> ApiResult<Vec<ProvinceView>> {
+pub fn views(conn: &mut DbConnection, rows: Vec<Province>) -> ApiResult<Vec<ProvinceView>> {
     let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
     let links = store::lineage_of(conn, &ids)?;
     let codes: Vec<String> = rows.iter().map(|p| p.gso_code.clone()).collect();
@@ -247,7 +247,15 @@ async fn list_provinces(
         total: page.total,
         next: page.next,
     };
-    Ok(listing::respond(&req, format, "provinces", "id", limit, page, |v| v.localized(lang)))
+    Ok(listing::respond(
+        &req,
+        format,
+        "provinces",
+        "id",
+        limit,
+        page,
+        |v| v.localized(lang),
+    ))
 }
 
 /// Which unit a code means on a date.

@@ -101,7 +101,10 @@ fn rank_companion(indicator: &Indicator) -> Option<String> {
     if indicator.unit == "rank" {
         Some(indicator.code.clone())
     } else {
-        indicator.code.strip_suffix("_score").map(|stem| format!("{stem}_rank"))
+        indicator
+            .code
+            .strip_suffix("_score")
+            .map(|stem| format!("{stem}_rank"))
     }
 }
 
@@ -117,30 +120,50 @@ pub fn rank(
     let period = match period {
         Some(p) => p,
         None => {
-            let filter = ObservationFilter { indicator_codes: vec![indicator.code.clone()], ..Default::default() };
+            let filter = ObservationFilter {
+                indicator_codes: vec![indicator.code.clone()],
+                ..Default::default()
+            };
             let all = observations::matching(conn, &filter)?;
             match all.iter().max_by_key(|o| (o.period_end, o.period_start)) {
                 Some(latest) => latest.period_id.clone(),
-                None => return Err(ApiError::not_found("ranking", format!("{} (no values yet)", indicator.code))),
+                None => {
+                    return Err(ApiError::not_found(
+                        "ranking",
+                        format!("{} (no values yet)", indicator.code),
+                    ))
+                }
             }
         }
     };
     let registry = Registry::load(conn)?;
     let in_force = |id: &str| match as_of {
         None => true,
-        Some(date) => registry.resolve(id, date).is_some_and(|r| r.province.in_force_on(date)),
+        Some(date) => registry
+            .resolve(id, date)
+            .is_some_and(|r| r.province.in_force_on(date)),
     };
     let filter = ObservationFilter {
         indicator_codes: vec![indicator.code.clone()],
         period_ids: vec![period.clone()],
         ..Default::default()
     };
-    let rows: Vec<Observation> = observations::matching(conn, &filter)?.into_iter().filter(|o| in_force(&o.province_id)).collect();
+    let rows: Vec<Observation> = observations::matching(conn, &filter)?
+        .into_iter()
+        .filter(|o| in_force(&o.province_id))
+        .collect();
     let companion = rank_companion(indicator);
     let reported: HashMap<String, (f64, Option<i32>)> = match &companion {
         Some(code) => {
-            let filter = ObservationFilter { indicator_codes: vec![code.clone()], period_ids: vec![period.clone()], ..Default::default() };
-            observations::matching(conn, &filter)?.into_iter().map(|o| (o.province_id, (o.value, o.rank_of))).collect()
+            let filter = ObservationFilter {
+                indicator_codes: vec![code.clone()],
+                period_ids: vec![period.clone()],
+                ..Default::default()
+            };
+            observations::matching(conn, &filter)?
+                .into_iter()
+                .map(|o| (o.province_id, (o.value, o.rank_of)))
+                .collect()
         }
         None => HashMap::new(),
     };
@@ -152,7 +175,10 @@ pub fn rank(
         .map(|(o, rank)| {
             let name = registry
                 .resolve(&o.province_id, chrono::Utc::now().date_naive())
-                .map(|r| lang.pick(&r.province.name_en, &r.province.name_vi).to_owned())
+                .map(|r| {
+                    lang.pick(&r.province.name_en, &r.province.name_vi)
+                        .to_owned()
+                })
                 .unwrap_or_default();
             let printed = reported.get(&o.province_id);
             RankingRow {
@@ -171,7 +197,11 @@ pub fn rank(
             }
         })
         .collect();
-    data.sort_by(|a, b| a.rank.cmp(&b.rank).then_with(|| a.province_id.cmp(&b.province_id)));
+    data.sort_by(|a, b| {
+        a.rank
+            .cmp(&b.rank)
+            .then_with(|| a.province_id.cmp(&b.province_id))
+    });
     Ok(Ranking {
         meta: RankingMeta {
             total: data.len(),
@@ -213,23 +243,45 @@ async fn get_ranking(
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
     let lang = params::lang(&req, query.lang.as_deref())?;
-    let period = query.period.as_deref().map(|p| params::period("period", p)).transpose()?.map(|p| p.to_string());
-    let as_of = match (params::date("as_of", query.as_of.as_deref())?, query.era.as_deref()) {
-        (Some(_), Some(_)) => return Err(ApiError::invalid("era", "use either `as_of` or `era`, not both")),
+    let period = query
+        .period
+        .as_deref()
+        .map(|p| params::period("period", p))
+        .transpose()?
+        .map(|p| p.to_string());
+    let as_of = match (
+        params::date("as_of", query.as_of.as_deref())?,
+        query.era.as_deref(),
+    ) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "era",
+                "use either `as_of` or `era`, not both",
+            ))
+        }
         (Some(date), None) => Some(date),
         (None, Some("2008")) => vocab::merger_date().pred_opt(),
         (None, Some("2025")) => Some(vocab::merger_date()),
-        (None, Some(other)) => return Err(ApiError::invalid("era", format!("`era` must be `2008` or `2025`, got `{other}`"))),
+        (None, Some(other)) => {
+            return Err(ApiError::invalid(
+                "era",
+                format!("`era` must be `2008` or `2025`, got `{other}`"),
+            ))
+        }
         (None, None) => None,
     };
     let code = path.into_inner();
     let ranking = with_conn(&pool, move |conn| {
-        let indicator = indicators::find(conn, &code)?.ok_or_else(|| ApiError::not_found("indicator", code.clone()))?;
+        let indicator = indicators::find(conn, &code)?
+            .ok_or_else(|| ApiError::not_found("indicator", code.clone()))?;
         rank(conn, &indicator, period, as_of, lang)
     })
     .await?;
     Ok(match format {
-        Format::Csv => csv_response(&ranking.data, &format!("ranking-{}-{}", ranking.meta.indicator, ranking.meta.period)),
+        Format::Csv => csv_response(
+            &ranking.data,
+            &format!("ranking-{}-{}", ranking.meta.indicator, ranking.meta.period),
+        ),
         Format::Json => HttpResponse::Ok().json(ranking),
     })
 }

@@ -118,7 +118,9 @@ enum Output {
 const STATUS_ORDER: &[&str] = &["final", "provisional", "estimated"];
 
 fn least_certain<'a>(statuses: impl Iterator<Item = &'a str>) -> Option<String> {
-    statuses.max_by_key(|s| STATUS_ORDER.iter().position(|o| o == s).unwrap_or(0)).map(str::to_owned)
+    statuses
+        .max_by_key(|s| STATUS_ORDER.iter().position(|o| o == s).unwrap_or(0))
+        .map(str::to_owned)
 }
 
 struct Request {
@@ -135,52 +137,95 @@ struct Request {
 }
 
 fn build(conn: &mut DbConnection, r: Request) -> ApiResult<SeriesResponse> {
-    let indicator = indicators::find(conn, &r.indicator)?
-        .ok_or_else(|| ApiError::invalid("indicator", format!("`indicator`: no indicator has the code `{}`", r.indicator)))?;
+    let indicator = indicators::find(conn, &r.indicator)?.ok_or_else(|| {
+        ApiError::invalid(
+            "indicator",
+            format!("`indicator`: no indicator has the code `{}`", r.indicator),
+        )
+    })?;
     let kinds = vec![r.kind.as_str().to_owned()];
     let all = observations::matching(
         conn,
-        &ObservationFilter { indicator_codes: vec![indicator.code.clone()], period_kinds: kinds, ..Default::default() },
+        &ObservationFilter {
+            indicator_codes: vec![indicator.code.clone()],
+            period_kinds: kinds,
+            ..Default::default()
+        },
     )?;
     let registry = provinces::Registry::load(conn)?;
     let today = chrono::Utc::now().date_naive();
     let name = |id: &str| {
-        registry.resolve(id, today).map(|p| r.lang.pick(&p.province.name_en, &p.province.name_vi).to_owned()).unwrap_or_default()
+        registry
+            .resolve(id, today)
+            .map(|p| {
+                r.lang
+                    .pick(&p.province.name_en, &p.province.name_vi)
+                    .to_owned()
+            })
+            .unwrap_or_default()
     };
 
     // Which lines: the asked provinces (or all with data), then predecessors if asked.
     let mut lines: Vec<(String, Option<String>)> = if r.provinces.is_empty() {
-        all.iter().map(|o| o.province_id.clone()).collect::<BTreeSet<_>>().into_iter().map(|p| (p, None)).collect()
+        all.iter()
+            .map(|o| o.province_id.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .map(|p| (p, None))
+            .collect()
     } else {
         r.provinces.iter().map(|p| (p.clone(), None)).collect()
     };
-    let links = provinces::lineage_of(conn, &lines.iter().map(|l| l.0.clone()).collect::<Vec<_>>())?;
+    let links =
+        provinces::lineage_of(conn, &lines.iter().map(|l| l.0.clone()).collect::<Vec<_>>())?;
     let predecessors = |id: &str| -> Vec<String> {
-        links.iter().filter(|l| l.successor_id == id).map(|l| l.predecessor_id.clone()).collect()
+        links
+            .iter()
+            .filter(|l| l.successor_id == id)
+            .map(|l| l.predecessor_id.clone())
+            .collect()
     };
     if r.include_predecessors {
         let extra: Vec<(String, Option<String>)> = lines
             .iter()
-            .flat_map(|(id, _)| predecessors(id).into_iter().map(move |p| (p, Some(id.clone()))))
+            .flat_map(|(id, _)| {
+                predecessors(id)
+                    .into_iter()
+                    .map(move |p| (p, Some(id.clone())))
+            })
             .collect();
         lines.extend(extra);
     }
 
-    let by_key: HashMap<(&str, &str), &Observation> =
-        all.iter().map(|o| ((o.province_id.as_str(), o.period_id.as_str()), o)).collect();
+    let by_key: HashMap<(&str, &str), &Observation> = all
+        .iter()
+        .map(|o| ((o.province_id.as_str(), o.period_id.as_str()), o))
+        .collect();
     let relevant: Vec<&Observation> = all
         .iter()
-        .filter(|o| lines.iter().any(|(id, _)| *id == o.province_id || (r.aggregate && predecessors(id).contains(&o.province_id))))
+        .filter(|o| {
+            lines.iter().any(|(id, _)| {
+                *id == o.province_id || (r.aggregate && predecessors(id).contains(&o.province_id))
+            })
+        })
         .collect();
-    let first = r.from.map(|p| p.start_date()).or_else(|| relevant.iter().map(|o| o.period_start).min());
-    let last = r.to.map(|p| p.end_date()).or_else(|| relevant.iter().map(|o| o.period_end).max());
+    let first = r
+        .from
+        .map(|p| p.start_date())
+        .or_else(|| relevant.iter().map(|o| o.period_start).min());
+    let last =
+        r.to.map(|p| p.end_date())
+            .or_else(|| relevant.iter().map(|o| o.period_end).max());
     let periods = match (first, last) {
         (Some(first), Some(last)) => PeriodId::spanning(r.kind, first, last),
         _ => Vec::new(),
     };
     let base_index = match r.base {
         Some(base) => Some(periods.iter().position(|p| *p == base).ok_or_else(|| {
-            ApiError::invalid("base", format!("`base` {base} is not one of the series' periods"))
+            ApiError::invalid(
+                "base",
+                format!("`base` {base} is not one of the series' periods"),
+            )
         })?),
         None if r.transform == Transform::Index => (!periods.is_empty()).then_some(0),
         None => None,
@@ -204,10 +249,20 @@ fn build(conn: &mut DbConnection, r: Request) -> ApiResult<SeriesResponse> {
                     if let Some(s) = &own.source_id {
                         used_sources.insert(s.clone());
                     }
-                    return Point { period: key.clone(), value: None, level: Some(own.value), status: Some(own.status.clone()), partial: false, observation_id: Some(own.id) };
+                    return Point {
+                        period: key.clone(),
+                        value: None,
+                        level: Some(own.value),
+                        status: Some(own.status.clone()),
+                        partial: false,
+                        observation_id: Some(own.id),
+                    };
                 }
                 if aggregation.as_deref() == Some("successor") {
-                    let found: Vec<&&Observation> = parts.iter().filter_map(|p| by_key.get(&(p.as_str(), key.as_str()))).collect();
+                    let found: Vec<&&Observation> = parts
+                        .iter()
+                        .filter_map(|p| by_key.get(&(p.as_str(), key.as_str())))
+                        .collect();
                     if !found.is_empty() {
                         for o in &found {
                             if let Some(s) = &o.source_id {
@@ -224,24 +279,52 @@ fn build(conn: &mut DbConnection, r: Request) -> ApiResult<SeriesResponse> {
                         };
                     }
                 }
-                Point { period: key, value: None, level: None, status: None, partial: false, observation_id: None }
+                Point {
+                    period: key,
+                    value: None,
+                    level: None,
+                    status: None,
+                    partial: false,
+                    observation_id: None,
+                }
             })
             .collect();
         let levels: Vec<Option<f64>> = points.iter().map(|p| p.level).collect();
-        for (point, value) in points.iter_mut().zip(transform(&levels, r.transform, base_index)) {
+        for (point, value) in points
+            .iter_mut()
+            .zip(transform(&levels, r.transform, base_index))
+        {
             point.value = value;
         }
-        series.push(SeriesLine { province_name: name(id), province_id: id.clone(), aggregation, successor_id: successor.clone(), points });
+        series.push(SeriesLine {
+            province_name: name(id),
+            province_id: id.clone(),
+            aggregation,
+            successor_id: successor.clone(),
+            points,
+        });
     }
     let titles: Vec<String> = used_sources
         .into_iter()
         .map(|id| Ok(sources::find(conn, &id)?.map(|s| s.title).unwrap_or(id)))
         .collect::<ApiResult<_>>()?;
     Ok(SeriesResponse {
-        indicator_name: r.lang.pick(&indicator.name_en, &indicator.name_vi).to_owned(),
+        indicator_name: r
+            .lang
+            .pick(&indicator.name_en, &indicator.name_vi)
+            .to_owned(),
         indicator: indicator.code,
         unit: indicator.unit,
-        transform: Transform::NAMES[[Transform::Level, Transform::Change, Transform::PctChange, Transform::Index].iter().position(|t| *t == r.transform).unwrap_or(0)].to_owned(),
+        transform: Transform::NAMES[[
+            Transform::Level,
+            Transform::Change,
+            Transform::PctChange,
+            Transform::Index,
+        ]
+        .iter()
+        .position(|t| *t == r.transform)
+        .unwrap_or(0)]
+        .to_owned(),
         base: base_index.map(|i| periods[i].to_string()),
         periods: periods.iter().map(|p| p.to_string()).collect(),
         series,
@@ -255,11 +338,27 @@ fn csv(response: &SeriesResponse, long: bool) -> Vec<u8> {
         let mut w = csv::Writer::from_writer(&mut out);
         let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
         if long {
-            w.write_record(["province_id", "period_id", "value", "level", "status", "partial"]).expect("memory");
+            w.write_record([
+                "province_id",
+                "period_id",
+                "value",
+                "level",
+                "status",
+                "partial",
+            ])
+            .expect("memory");
             for line in &response.series {
                 for p in &line.points {
                     let partial = p.partial.to_string();
-                    w.write_record([&line.province_id, &p.period, &number(p.value), &number(p.level), p.status.as_deref().unwrap_or(""), &partial]).expect("memory");
+                    w.write_record([
+                        &line.province_id,
+                        &p.period,
+                        &number(p.value),
+                        &number(p.level),
+                        p.status.as_deref().unwrap_or(""),
+                        &partial,
+                    ])
+                    .expect("memory");
                 }
             }
         } else {
@@ -302,7 +401,11 @@ fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
     };
     chart.base.sub_title.text = unit;
     let label = lang.pick("Source", "Nguồn");
-    let sources = if response.sources.is_empty() { "chiso".to_owned() } else { response.sources.join("; ") };
+    let sources = if response.sources.is_empty() {
+        "chiso".to_owned()
+    } else {
+        response.sources.join("; ")
+    };
     chart.base.texts.push(TextConfig {
         text: format!("{label}: {sources} (chiso)"),
         left: Some(10.0),
@@ -310,7 +413,9 @@ fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
         ..Default::default()
     });
     chart.base.margin.bottom = 30.0;
-    chart.svg().map_err(|e| ApiError::Internal(anyhow::anyhow!("chart rendering failed: {e}")))
+    chart
+        .svg()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("chart rendering failed: {e}")))
 }
 
 /// An indicator over time for several provinces.
@@ -336,31 +441,64 @@ fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
     )
 )]
 #[get("/series")]
-async fn get_series(req: HttpRequest, query: web::Query<SeriesQuery>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_series(
+    req: HttpRequest,
+    query: web::Query<SeriesQuery>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let lang = params::lang(&req, q.lang.as_deref())?;
-    let accept_csv = req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("text/csv"));
+    let accept_csv = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/csv"));
     let long = match q.shape.as_deref() {
         None | Some("wide") => false,
         Some("long") => true,
-        Some(other) => return Err(ApiError::invalid("shape", format!("`shape` must be `wide` or `long`, got `{other}`"))),
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "shape",
+                format!("`shape` must be `wide` or `long`, got `{other}`"),
+            ))
+        }
     };
     let output = match q.format.as_deref() {
         Some("json") => Output::Json,
         Some("csv") => Output::Csv { long },
         Some("svg") => Output::Svg,
-        Some(other) => return Err(ApiError::invalid("format", format!("`format` must be `json`, `csv` or `svg`, got `{other}`"))),
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "format",
+                format!("`format` must be `json`, `csv` or `svg`, got `{other}`"),
+            ))
+        }
         None if accept_csv => Output::Csv { long },
         None => Output::Json,
     };
-    let indicator = q.indicator.clone().filter(|i| !i.trim().is_empty()).ok_or_else(|| ApiError::invalid("indicator", "`indicator` is required"))?;
+    let indicator = q
+        .indicator
+        .clone()
+        .filter(|i| !i.trim().is_empty())
+        .ok_or_else(|| ApiError::invalid("indicator", "`indicator` is required"))?;
     let kind_name = q.kind.as_deref().unwrap_or("year");
     let kind = PeriodKind::parse(kind_name).ok_or_else(|| {
-        ApiError::invalid("kind", format!("`kind` must be one of year, half, quarter, month, year_to_date, got `{kind_name}`"))
+        ApiError::invalid(
+            "kind",
+            format!(
+                "`kind` must be one of year, half, quarter, month, year_to_date, got `{kind_name}`"
+            ),
+        )
     })?;
     let transform_name = q.transform.as_deref().unwrap_or("level");
     let transform = Transform::parse(transform_name).ok_or_else(|| {
-        ApiError::invalid("transform", format!("`transform` must be one of {}, got `{transform_name}`", Transform::NAMES.join(", ")))
+        ApiError::invalid(
+            "transform",
+            format!(
+                "`transform` must be one of {}, got `{transform_name}`",
+                Transform::NAMES.join(", ")
+            ),
+        )
     })?;
     let period_of = |name: &str, raw: Option<&str>| -> ApiResult<Option<PeriodId>> {
         raw.map(|s| params::period(name, s)).transpose()
@@ -368,7 +506,12 @@ async fn get_series(req: HttpRequest, query: web::Query<SeriesQuery>, pool: web:
     let aggregate = match q.aggregate.as_deref() {
         None => false,
         Some("successor") => true,
-        Some(other) => return Err(ApiError::invalid("aggregate", format!("`aggregate` must be `successor`, got `{other}`"))),
+        Some(other) => {
+            return Err(ApiError::invalid(
+                "aggregate",
+                format!("`aggregate` must be `successor`, got `{other}`"),
+            ))
+        }
     };
     let request = Request {
         indicator,
@@ -379,13 +522,22 @@ async fn get_series(req: HttpRequest, query: web::Query<SeriesQuery>, pool: web:
         transform,
         base: period_of("base", q.base.as_deref())?,
         aggregate,
-        include_predecessors: params::flag("include_predecessors", q.include_predecessors.as_deref())?,
+        include_predecessors: params::flag(
+            "include_predecessors",
+            q.include_predecessors.as_deref(),
+        )?,
         lang,
     };
     let refs = params::list(q.province.as_deref());
     let response = with_conn(&pool, move |conn| {
         let provinces = resolve_refs(conn, "province", &refs)?;
-        build(conn, Request { provinces, ..request })
+        build(
+            conn,
+            Request {
+                provinces,
+                ..request
+            },
+        )
     })
     .await?;
     let stem = format!("series-{}", response.indicator);
@@ -393,11 +545,17 @@ async fn get_series(req: HttpRequest, query: web::Query<SeriesQuery>, pool: web:
         Output::Json => HttpResponse::Ok().json(&response),
         Output::Csv { long } => HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8; header=present")
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{stem}.csv\"")))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{stem}.csv\""),
+            ))
             .body(csv(&response, long)),
         Output::Svg => HttpResponse::Ok()
             .content_type("image/svg+xml")
-            .insert_header((header::CONTENT_DISPOSITION, format!("inline; filename=\"{stem}.svg\"")))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("inline; filename=\"{stem}.svg\""),
+            ))
             .body(svg(&response, lang)?),
     })
 }

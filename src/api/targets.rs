@@ -10,9 +10,9 @@ use super::listing::{self, Format, ListResponse};
 use super::refs::{self, Catalog, NumberInput};
 use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
 use crate::auth::Role;
-use crate::domain::analysis::{attainment, AttainmentStatus};
 use crate::db::DbConnection;
 use crate::db::Pool;
+use crate::domain::analysis::{attainment, AttainmentStatus};
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiResult, Problem};
@@ -71,7 +71,10 @@ pub struct Attainment {
 }
 
 /// Fills in each target's actual and attainment with one query.
-pub fn with_actuals(conn: &mut DbConnection, mut views: Vec<TargetView>) -> ApiResult<Vec<TargetView>> {
+pub fn with_actuals(
+    conn: &mut DbConnection,
+    mut views: Vec<TargetView>,
+) -> ApiResult<Vec<TargetView>> {
     use crate::store::observations::{matching, ObservationFilter};
     let unique = |f: fn(&TargetView) -> &String| -> Vec<String> {
         let mut v: Vec<String> = views.iter().map(|t| f(t).clone()).collect();
@@ -85,15 +88,25 @@ pub fn with_actuals(conn: &mut DbConnection, mut views: Vec<TargetView>) -> ApiR
         period_ids: unique(|t| &t.period_id),
         ..Default::default()
     };
-    let actuals = if views.is_empty() { Vec::new() } else { matching(conn, &filter)? };
+    let actuals = if views.is_empty() {
+        Vec::new()
+    } else {
+        matching(conn, &filter)?
+    };
     for view in &mut views {
         let actual = actuals.iter().find(|o| {
-            o.province_id == view.province_id && o.indicator_code == view.indicator_code && o.period_id == view.period_id
+            o.province_id == view.province_id
+                && o.indicator_code == view.indicator_code
+                && o.period_id == view.period_id
         });
-        let (status, ratio) = attainment(&view.comparator, view.target_value, actual.map(|o| o.value));
+        let (status, ratio) =
+            attainment(&view.comparator, view.target_value, actual.map(|o| o.value));
         view.actual = actual.map(|o| o.value);
         view.actual_observation_id = actual.map(|o| o.id);
-        view.attainment = Attainment { status: status.as_str().to_owned(), ratio };
+        view.attainment = Attainment {
+            status: status.as_str().to_owned(),
+            ratio,
+        };
     }
     Ok(views)
 }
@@ -113,7 +126,10 @@ impl From<Target> for TargetView {
             quote: t.quote,
             actual: None,
             actual_observation_id: None,
-            attainment: Attainment { status: "pending".into(), ratio: None },
+            attainment: Attainment {
+                status: "pending".into(),
+                ratio: None,
+            },
         }
     }
 }
@@ -185,10 +201,22 @@ async fn list_targets(
         check_codes(conn, "indicator", &filter.indicator_codes)?;
         let page = store::list(conn, &filter, &page_request)?;
         let views = with_actuals(conn, page.rows.into_iter().map(TargetView::from).collect())?;
-        Ok(crate::store::Page { rows: views, total: page.total, next: page.next })
+        Ok(crate::store::Page {
+            rows: views,
+            total: page.total,
+            next: page.next,
+        })
     })
     .await?;
-    Ok(listing::respond(&req, format, "targets", "id", limit, page, |v| v))
+    Ok(listing::respond(
+        &req,
+        format,
+        "targets",
+        "id",
+        limit,
+        page,
+        |v| v,
+    ))
 }
 
 /// Get one target.

@@ -10,7 +10,11 @@ pub enum Direction {
 
 impl Direction {
     pub fn parse(s: &str) -> Self {
-        if s == "lower" { Direction::Lower } else { Direction::Higher }
+        if s == "lower" {
+            Direction::Lower
+        } else {
+            Direction::Higher
+        }
     }
 }
 
@@ -21,7 +25,10 @@ pub fn competition_ranks(values: &[f64], direction: Direction) -> Vec<usize> {
         Direction::Higher => a > b,
         Direction::Lower => a < b,
     };
-    values.iter().map(|v| 1 + values.iter().filter(|other| better(**other, *v)).count()).collect()
+    values
+        .iter()
+        .map(|v| 1 + values.iter().filter(|other| better(**other, *v)).count())
+        .collect()
 }
 
 /// A series transform (FRED's "units").
@@ -52,7 +59,11 @@ impl Transform {
 
 /// Applies `transform` to consecutive periods; a missing value is a gap that stays a gap (and
 /// makes the change next to it a gap), never a zero. `base` is the index of the base period.
-pub fn transform(levels: &[Option<f64>], transform: Transform, base: Option<usize>) -> Vec<Option<f64>> {
+pub fn transform(
+    levels: &[Option<f64>],
+    transform: Transform,
+    base: Option<usize>,
+) -> Vec<Option<f64>> {
     match transform {
         Transform::Level => levels.to_vec(),
         Transform::Change | Transform::PctChange => levels
@@ -68,12 +79,16 @@ pub fn transform(levels: &[Option<f64>], transform: Transform, base: Option<usiz
             })
             .collect(),
         Transform::Index => {
-            let base_value = base.and_then(|b| levels.get(b).copied().flatten()).filter(|b| *b != 0.0);
-            levels.iter().map(|v| match (v, base_value) {
-                (Some(v), Some(b)) => Some(v / b * 100.0),
-                _ => None,
-            })
-            .collect()
+            let base_value = base
+                .and_then(|b| levels.get(b).copied().flatten())
+                .filter(|b| *b != 0.0);
+            levels
+                .iter()
+                .map(|v| match (v, base_value) {
+                    (Some(v), Some(b)) => Some(v / b * 100.0),
+                    _ => None,
+                })
+                .collect()
         }
     }
 }
@@ -100,15 +115,32 @@ impl AttainmentStatus {
 }
 
 /// Compares an actual with a target under its comparator. The ratio is actual / target.
-pub fn attainment(comparator: &str, target: f64, actual: Option<f64>) -> (AttainmentStatus, Option<f64>) {
-    let Some(actual) = actual else { return (AttainmentStatus::Pending, None) };
+pub fn attainment(
+    comparator: &str,
+    target: f64,
+    actual: Option<f64>,
+) -> (AttainmentStatus, Option<f64>) {
+    let Some(actual) = actual else {
+        return (AttainmentStatus::Pending, None);
+    };
     let met = match comparator {
         "at_least" => actual >= target,
         "at_most" => actual <= target,
         _ => (actual - target).abs() <= f64::EPSILON * target.abs().max(1.0),
     };
-    let ratio = if target != 0.0 { Some(actual / target) } else { None };
-    (if met { AttainmentStatus::Met } else { AttainmentStatus::NotMet }, ratio)
+    let ratio = if target != 0.0 {
+        Some(actual / target)
+    } else {
+        None
+    };
+    (
+        if met {
+            AttainmentStatus::Met
+        } else {
+            AttainmentStatus::NotMet
+        },
+        ratio,
+    )
 }
 
 #[cfg(test)]
@@ -117,28 +149,58 @@ mod tests {
 
     #[test]
     fn ties_share_a_rank_and_skip_the_next() {
-        assert_eq!(competition_ranks(&[10.0, 20.0, 20.0, 5.0], Direction::Higher), vec![4 - 1, 1, 1, 4]);
-        assert_eq!(competition_ranks(&[10.0, 38.0, 10.0, 1.0], Direction::Lower), vec![2, 4, 2, 1]);
+        assert_eq!(
+            competition_ranks(&[10.0, 20.0, 20.0, 5.0], Direction::Higher),
+            vec![4 - 1, 1, 1, 4]
+        );
+        assert_eq!(
+            competition_ranks(&[10.0, 38.0, 10.0, 1.0], Direction::Lower),
+            vec![2, 4, 2, 1]
+        );
     }
 
     #[test]
     fn transforms_keep_gaps() {
         let levels = [Some(100.0), Some(110.0), None, Some(121.0)];
-        assert_eq!(transform(&levels, Transform::Change, None), vec![None, Some(10.0), None, None]);
+        assert_eq!(
+            transform(&levels, Transform::Change, None),
+            vec![None, Some(10.0), None, None]
+        );
         let pct = transform(&levels, Transform::PctChange, None);
         assert!((pct[1].unwrap() - 10.0).abs() < 1e-9);
         assert_eq!(pct[3], None);
-        assert_eq!(transform(&levels, Transform::Index, Some(0)), vec![Some(100.0), Some(110.0), None, Some(121.0)]);
-        assert_eq!(transform(&levels, Transform::Index, Some(2)), vec![None, None, None, None]);
+        assert_eq!(
+            transform(&levels, Transform::Index, Some(0)),
+            vec![Some(100.0), Some(110.0), None, Some(121.0)]
+        );
+        assert_eq!(
+            transform(&levels, Transform::Index, Some(2)),
+            vec![None, None, None, None]
+        );
     }
 
     #[test]
     fn attainment_honours_the_comparator() {
-        assert_eq!(attainment("at_least", 3.0e6, Some(3.1e6)).0, AttainmentStatus::Met);
-        assert_eq!(attainment("at_least", 3.0e6, Some(2.9e6)).0, AttainmentStatus::NotMet);
-        assert_eq!(attainment("at_most", 10.0, Some(8.0)).0, AttainmentStatus::Met);
-        assert_eq!(attainment("at_most", 10.0, Some(12.0)).0, AttainmentStatus::NotMet);
-        assert_eq!(attainment("at_least", 1.0, None), (AttainmentStatus::Pending, None));
+        assert_eq!(
+            attainment("at_least", 3.0e6, Some(3.1e6)).0,
+            AttainmentStatus::Met
+        );
+        assert_eq!(
+            attainment("at_least", 3.0e6, Some(2.9e6)).0,
+            AttainmentStatus::NotMet
+        );
+        assert_eq!(
+            attainment("at_most", 10.0, Some(8.0)).0,
+            AttainmentStatus::Met
+        );
+        assert_eq!(
+            attainment("at_most", 10.0, Some(12.0)).0,
+            AttainmentStatus::NotMet
+        );
+        assert_eq!(
+            attainment("at_least", 1.0, None),
+            (AttainmentStatus::Pending, None)
+        );
         assert_eq!(attainment("at_least", 2.0, Some(3.0)).1, Some(1.5));
     }
 }

@@ -268,10 +268,17 @@ mod tests {
     #[test]
     fn spans_periods_of_one_kind() {
         let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
-        let years: Vec<String> = PeriodId::spanning(PeriodKind::Year, d(2019, 1, 1), d(2021, 12, 31)).iter().map(|p| p.to_string()).collect();
+        let years: Vec<String> =
+            PeriodId::spanning(PeriodKind::Year, d(2019, 1, 1), d(2021, 12, 31))
+                .iter()
+                .map(|p| p.to_string())
+                .collect();
         assert_eq!(years, ["2019", "2020", "2021"]);
         let halves = PeriodId::spanning(PeriodKind::Half, d(2022, 1, 1), d(2023, 6, 30));
-        assert_eq!(halves.iter().map(|p| p.to_string()).collect::<Vec<_>>(), ["2022-H1", "2022-H2", "2023-H1"]);
+        assert_eq!(
+            halves.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            ["2022-H1", "2022-H2", "2023-H1"]
+        );
     }
 
     #[test]

@@ -139,7 +139,9 @@ fn filtered(filter: &ObservationFilter) -> observations::BoxedQuery<'_, MultiBac
         query = query.filter(observations::source_id.eq_any(&filter.source_ids));
     }
     if !filter.period_kinds.is_empty() {
-        let of_kinds = periods::table.filter(periods::kind.eq_any(&filter.period_kinds)).select(periods::id);
+        let of_kinds = periods::table
+            .filter(periods::kind.eq_any(&filter.period_kinds))
+            .select(periods::id);
         query = query.filter(observations::period_id.eq_any(of_kinds));
     }
     if let Some(n) = filter.latest {
@@ -162,9 +164,16 @@ fn filtered(filter: &ObservationFilter) -> observations::BoxedQuery<'_, MultiBac
 
 /// Every observation matching `filter`, by period then province: for bounded analyses
 /// (rankings, series, profiles) that need all of them at once.
-pub fn matching(conn: &mut DbConnection, filter: &ObservationFilter) -> QueryResult<Vec<Observation>> {
+pub fn matching(
+    conn: &mut DbConnection,
+    filter: &ObservationFilter,
+) -> QueryResult<Vec<Observation>> {
     filtered(filter)
-        .order((observations::period_start.asc(), observations::province_id.asc(), observations::id.asc()))
+        .order((
+            observations::period_start.asc(),
+            observations::province_id.asc(),
+            observations::id.asc(),
+        ))
         .select(Observation::as_select())
         .load(conn)
 }

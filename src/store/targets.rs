@@ -54,7 +54,8 @@ pub struct TargetFilter {
 }
 
 /// The target's actual: the observation with its province, indicator and period.
-const ACTUAL: &str = "SELECT 1 FROM observations actual WHERE actual.province_id = targets.province_id \
+const ACTUAL: &str =
+    "SELECT 1 FROM observations actual WHERE actual.province_id = targets.province_id \
     AND actual.indicator_code = targets.indicator_code AND actual.period_id = targets.period_id";
 const MET: &str = "((targets.comparator = 'at_least' AND actual.value >= targets.target_value) \
     OR (targets.comparator = 'at_most' AND actual.value <= targets.target_value) \
@@ -87,8 +88,15 @@ fn filtered(filter: &TargetFilter) -> targets::BoxedQuery<'_, MultiBackend> {
     }
     if !filter.statuses.is_empty() {
         // Statuses come from a closed vocabulary, checked by the caller: no user text in the SQL.
-        let any = filter.statuses.iter().map(|s| status_condition(s)).collect::<Vec<_>>().join(" OR ");
-        query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!("({any})")));
+        let any = filter
+            .statuses
+            .iter()
+            .map(|s| status_condition(s))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        query = query.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+            "({any})"
+        )));
     }
     query
 }

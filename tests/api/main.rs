@@ -1,6 +1,7 @@
 //! One test binary that drives the real HTTP app. Runs on SQLite, or on PostgreSQL when
 //! `CHISO_TEST_POSTGRES_URL` is set.
 
+mod analysis;
 mod auth;
 mod changes;
 mod dataset;

@@ -1,0 +1,232 @@
+//! `/provinces/{id}/profile`: a province in one call, for a newsroom's fact box.
+
+use std::collections::HashMap;
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::awards::AwardView;
+use super::params;
+use super::provinces::ProvinceView;
+use super::targets::{with_actuals, TargetView};
+use super::with_conn;
+use crate::db::Pool;
+use crate::domain::analysis::{competition_ranks, Direction};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::awards::{self, AwardFilter};
+use crate::store::observations::{self, Observation, ObservationFilter};
+use crate::store::targets::{self, TargetFilter};
+use crate::store::{indicators, PageRequest};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(get_profile);
+}
+
+/// The latest value of one indicator, with its rank among provinces.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProfileFigure {
+    #[schema(example = "internet_subscribers")]
+    pub indicator: String,
+    pub indicator_name: String,
+    pub category: String,
+    pub unit: String,
+    pub direction: String,
+    #[schema(example = "2023")]
+    pub period: String,
+    pub value: f64,
+    pub status: String,
+    pub qualifier: Option<String>,
+    /// Computed among the provinces with a value for this indicator and period.
+    pub rank: usize,
+    pub of: usize,
+    /// A rank the source printed (10/63), for rank indicators.
+    pub rank_of: Option<i32>,
+    pub observation_id: i32,
+    pub source_id: Option<String>,
+    pub quote: Option<String>,
+}
+
+/// A province in one call.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Profile {
+    pub province: ProvinceView,
+    /// The period asked for; figures are the latest up to its end.
+    pub period: Option<String>,
+    pub figures: Vec<ProfileFigure>,
+    /// Targets (of the period, if given), with their attainment.
+    pub targets: Vec<TargetView>,
+    /// Awards (of the period, if given).
+    pub awards: Vec<AwardView>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ProfileQuery {
+    /// Figures up to the end of this period, and its targets and awards; default everything.
+    #[param(example = "2023")]
+    pub period: Option<String>,
+    /// For a GSO code used in both eras: the unit in force on this date (default today).
+    pub as_of: Option<String>,
+    /// Label language: `en` (default) or `vi`.
+    pub lang: Option<String>,
+}
+
+/// A province's profile: for each indicator its latest value (up to `period`) with its rank
+/// among provinces and its citation, the targets with their attainment, and the awards.
+#[utoipa::path(
+    tag = "provinces",
+    params(("id" = String, Path, description = "Slug, GSO code or ISO code", example = "dak-nong"), ProfileQuery),
+    responses(
+        (status = 200, description = "The profile", body = Profile),
+        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such province", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/provinces/{id}/profile")]
+async fn get_profile(
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<ProfileQuery>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
+    let lang = params::lang(&req, query.lang.as_deref())?;
+    let period = query
+        .period
+        .as_deref()
+        .map(|p| params::period("period", p))
+        .transpose()?;
+    let as_of = params::date("as_of", query.as_of.as_deref())?
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let reference = path.into_inner();
+    let profile = with_conn(&pool, move |conn| {
+        let resolved = crate::store::provinces::resolve(conn, &reference, as_of)?
+            .ok_or_else(|| ApiError::not_found("province", reference.clone()))?;
+        let id = resolved.province.id.clone();
+        let province = super::provinces::views(conn, vec![resolved.province])?
+            .remove(0)
+            .localized(lang);
+
+        let own = observations::matching(
+            conn,
+            &ObservationFilter {
+                province_ids: vec![id.clone()],
+                ends_by: period.map(|p| p.end_date()),
+                ..Default::default()
+            },
+        )?;
+        // The latest per indicator: the latest end, then the longest period (a year over its 11 months).
+        let mut latest: HashMap<String, Observation> = HashMap::new();
+        for o in own {
+            let better = latest
+                .get(&o.indicator_code)
+                .is_none_or(|b| (o.period_end, b.period_start) > (b.period_end, o.period_start));
+            if better {
+                latest.insert(o.indicator_code.clone(), o);
+            }
+        }
+        let catalogue: HashMap<String, indicators::Indicator> = indicators::list(
+            conn,
+            &Default::default(),
+            &PageRequest {
+                limit: 100_000,
+                after: None,
+            },
+        )?
+        .rows
+        .into_iter()
+        .map(|i| (i.code.clone(), i))
+        .collect();
+        let peers = observations::matching(
+            conn,
+            &ObservationFilter {
+                indicator_codes: latest.keys().cloned().collect(),
+                period_ids: latest.values().map(|o| o.period_id.clone()).collect(),
+                ..Default::default()
+            },
+        )?;
+        let mut figures: Vec<ProfileFigure> = latest
+            .into_values()
+            .filter_map(|o| {
+                let indicator = catalogue.get(&o.indicator_code)?;
+                let group: Vec<&Observation> = peers
+                    .iter()
+                    .filter(|p| p.indicator_code == o.indicator_code && p.period_id == o.period_id)
+                    .collect();
+                let values: Vec<f64> = group.iter().map(|p| p.value).collect();
+                let ranks = competition_ranks(&values, Direction::parse(&indicator.direction));
+                let rank = group
+                    .iter()
+                    .position(|p| p.id == o.id)
+                    .map(|i| ranks[i])
+                    .unwrap_or(1);
+                Some(ProfileFigure {
+                    indicator_name: lang.pick(&indicator.name_en, &indicator.name_vi).to_owned(),
+                    category: indicator.category.clone(),
+                    unit: o.unit,
+                    direction: indicator.direction.clone(),
+                    period: o.period_id,
+                    value: o.value,
+                    status: o.status,
+                    qualifier: o.qualifier,
+                    rank,
+                    of: group.len(),
+                    rank_of: o.rank_of,
+                    observation_id: o.id,
+                    source_id: o.source_id,
+                    quote: o.quote,
+                    indicator: o.indicator_code,
+                })
+            })
+            .collect();
+        figures.sort_by(|a, b| {
+            a.category
+                .cmp(&b.category)
+                .then_with(|| a.indicator.cmp(&b.indicator))
+        });
+
+        let period_ids: Vec<String> = period.map(|p| vec![p.to_string()]).unwrap_or_default();
+        let all = PageRequest {
+            limit: 10_000,
+            after: None,
+        };
+        let target_rows = targets::list(
+            conn,
+            &TargetFilter {
+                province_ids: vec![id.clone()],
+                period_ids: period_ids.clone(),
+                ..Default::default()
+            },
+            &all,
+        )?
+        .rows;
+        let targets = with_actuals(
+            conn,
+            target_rows.into_iter().map(TargetView::from).collect(),
+        )?;
+        let awards = awards::list(
+            conn,
+            &AwardFilter {
+                province_ids: vec![id],
+                period_ids,
+                ..Default::default()
+            },
+            &all,
+        )?
+        .rows
+        .into_iter()
+        .map(AwardView::from)
+        .collect();
+        Ok(Profile {
+            province,
+            period: period.map(|p| p.to_string()),
+            figures,
+            targets,
+            awards,
+        })
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(profile))
+}

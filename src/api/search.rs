@@ -1,0 +1,161 @@
+//! `/search`: provinces, indicators and sources by name, ignoring case and diacritics.
+
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use super::params;
+use super::with_conn;
+use crate::db::Pool;
+use crate::domain::text::fold;
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::indicators::{self, IndicatorFilter};
+use crate::store::provinces::{self, ProvinceFilter};
+use crate::store::{sources, PageRequest};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(search);
+}
+
+/// One match.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SearchHit {
+    /// `province`, `indicator` or `source`.
+    #[schema(example = "province")]
+    pub kind: String,
+    #[schema(example = "bac-giang")]
+    pub id: String,
+    /// The label in the requested language.
+    #[schema(example = "Bac Giang")]
+    pub name: String,
+    /// Where the item is.
+    #[schema(example = "/api/v1/provinces/bac-giang")]
+    pub href: String,
+}
+
+/// Search results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchResults {
+    pub data: Vec<SearchHit>,
+    pub meta: SearchMeta,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SearchMeta {
+    pub q: String,
+    /// Hits in `data` (provinces first, then indicators, then sources).
+    pub total: usize,
+    pub limit: i64,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct SearchQuery {
+    /// Words to find, in any case, with or without diacritics.
+    #[param(example = "bac giang")]
+    pub q: Option<String>,
+    /// At most this many hits, 1 to 1000 (default 100).
+    #[param(value_type = Option<i64>)]
+    pub limit: Option<String>,
+    /// Label language: `en` (default) or `vi`.
+    pub lang: Option<String>,
+}
+
+/// Search provinces, indicators and sources at once.
+#[utoipa::path(
+    tag = "search",
+    params(SearchQuery),
+    responses(
+        (status = 200, description = "Matches", body = SearchResults),
+        (status = 400, description = "`q` is missing or a parameter is invalid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/search")]
+async fn search(
+    req: HttpRequest,
+    query: web::Query<SearchQuery>,
+    pool: web::Data<Pool>,
+) -> ApiResult<HttpResponse> {
+    let lang = params::lang(&req, query.lang.as_deref())?;
+    let limit = params::limit(query.limit.as_deref())?;
+    let raw = query.q.clone().unwrap_or_default();
+    let q = params::search(Some(&raw)).ok_or_else(|| ApiError::invalid("q", "`q` is required"))?;
+    let folded = q.clone();
+    let data = with_conn(&pool, move |conn| {
+        let page = PageRequest { limit, after: None };
+        let mut hits = Vec::new();
+        for p in provinces::list(
+            conn,
+            &ProvinceFilter {
+                q: Some(folded.clone()),
+                ..Default::default()
+            },
+            &page,
+        )?
+        .rows
+        {
+            hits.push(SearchHit {
+                kind: "province".into(),
+                href: format!("/api/v1/provinces/{}", p.id),
+                name: lang.pick(&p.name_en, &p.name_vi).to_owned(),
+                id: p.id,
+            });
+        }
+        for i in indicators::list(
+            conn,
+            &IndicatorFilter {
+                q: Some(folded.clone()),
+                ..Default::default()
+            },
+            &page,
+        )?
+        .rows
+        {
+            hits.push(SearchHit {
+                kind: "indicator".into(),
+                href: format!("/api/v1/indicators/{}", i.code),
+                name: lang.pick(&i.name_en, &i.name_vi).to_owned(),
+                id: i.code,
+            });
+        }
+        // Sources are few; fold their titles here rather than keep a search column.
+        for s in sources::list(
+            conn,
+            &Default::default(),
+            &PageRequest {
+                limit: 100_000,
+                after: None,
+            },
+        )?
+        .rows
+        {
+            let text = fold(&format!(
+                "{} {} {}",
+                s.title,
+                s.publisher.as_deref().unwrap_or(""),
+                s.id
+            ));
+            if text.contains(&folded) {
+                hits.push(SearchHit {
+                    kind: "source".into(),
+                    href: format!("/api/v1/sources/{}", s.id),
+                    name: s.title,
+                    id: s.id,
+                });
+            }
+        }
+        hits.truncate(limit as usize);
+        Ok(hits)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(SearchResults {
+        meta: SearchMeta {
+            q: raw,
+            total: data.len(),
+            limit,
+        },
+        data,
+    }))
+}
