@@ -400,19 +400,23 @@ fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
         _ => response.unit.clone(),
     };
     chart.base.sub_title.text = unit;
+    // One line per article under the chart, each cut to the chart's width.
     let label = lang.pick("Source", "Nguồn");
-    let sources = if response.sources.is_empty() {
-        "chiso".to_owned()
-    } else {
-        response.sources.join("; ")
-    };
-    chart.base.texts.push(TextConfig {
-        text: format!("{label}: {sources} (chiso)"),
-        left: Some(10.0),
-        bottom: Some(6.0),
-        ..Default::default()
-    });
-    chart.base.margin.bottom = 30.0;
+    let mut notes: Vec<String> = response.sources.iter().map(|title| format!("{label}: {title}")).collect();
+    notes.push(lang.pick("Compiled by chiso", "Tổng hợp: chiso").to_owned());
+    for note in &mut notes {
+        if note.chars().count() > 120 {
+            *note = note.chars().take(119).collect::<String>() + "…";
+        }
+    }
+    let line_height = 16.0;
+    chart.base.height += line_height * notes.len() as f32;
+    for (i, note) in notes.iter().rev().enumerate() {
+        let mut text = TextConfig { text: note.clone(), left: Some(10.0), bottom: Some(6.0 + line_height * i as f32), ..Default::default() };
+        text.font.size = 11.0;
+        chart.base.texts.push(text);
+    }
+    chart.base.margin.bottom = 10.0 + line_height * notes.len() as f32;
     chart
         .svg()
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("chart rendering failed: {e}")))
