@@ -19,7 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 /// One match.
-#[derive(Debug, Clone, Serialize, ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct SearchHit {
     /// `province`, `indicator` or `source`.
     #[schema(example = "province")]
@@ -59,6 +59,8 @@ pub struct SearchQuery {
     /// At most this many hits, 1 to 1000 (default 100).
     #[param(value_type = Option<i64>)]
     pub limit: Option<String>,
+    /// `json` (default) or `csv`.
+    pub format: Option<String>,
     /// Label language: `en` (default) or `vi`.
     pub lang: Option<String>,
 }
@@ -68,7 +70,7 @@ pub struct SearchQuery {
     tag = "search",
     params(SearchQuery),
     responses(
-        (status = 200, description = "Matches", body = SearchResults),
+        (status = 200, description = "Matches", content((SearchResults = "application/json"), (String = "text/csv"))),
         (status = 400, description = "`q` is missing or a parameter is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -79,6 +81,7 @@ async fn search(
     pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
     let lang = params::lang(&req, query.lang.as_deref())?;
+    let format = super::listing::Format::negotiate(&req, query.format.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let raw = query.q.clone().unwrap_or_default();
     let q = params::search(Some(&raw)).ok_or_else(|| ApiError::invalid("q", "`q` is required"))?;
@@ -150,12 +153,15 @@ async fn search(
         Ok(hits)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(SearchResults {
-        meta: SearchMeta {
-            q: raw,
-            total: data.len(),
-            limit,
-        },
-        data,
-    }))
+    Ok(match format {
+        super::listing::Format::Csv => super::listing::csv_response(&data, "search"),
+        super::listing::Format::Json => HttpResponse::Ok().json(SearchResults {
+            meta: SearchMeta {
+                q: raw,
+                total: data.len(),
+                limit,
+            },
+            data,
+        }),
+    })
 }

@@ -402,7 +402,11 @@ fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
     chart.base.sub_title.text = unit;
     // One line per article under the chart, each cut to the chart's width.
     let label = lang.pick("Source", "Nguồn");
-    let mut notes: Vec<String> = response.sources.iter().map(|title| format!("{label}: {title}")).collect();
+    let mut notes: Vec<String> = response
+        .sources
+        .iter()
+        .map(|title| format!("{label}: {title}"))
+        .collect();
     notes.push(lang.pick("Compiled by chiso", "Tổng hợp: chiso").to_owned());
     for note in &mut notes {
         if note.chars().count() > 120 {
@@ -412,7 +416,12 @@ fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
     let line_height = 16.0;
     chart.base.height += line_height * notes.len() as f32;
     for (i, note) in notes.iter().rev().enumerate() {
-        let mut text = TextConfig { text: note.clone(), left: Some(10.0), bottom: Some(6.0 + line_height * i as f32), ..Default::default() };
+        let mut text = TextConfig {
+            text: note.clone(),
+            left: Some(10.0),
+            bottom: Some(6.0 + line_height * i as f32),
+            ..Default::default()
+        };
         text.font.size = 11.0;
         chart.base.texts.push(text);
     }

@@ -85,7 +85,7 @@ pub fn transform(
             levels
                 .iter()
                 .map(|v| match (v, base_value) {
-                    (Some(v), Some(b)) => Some(v / b * 100.0),
+                    (Some(v), Some(b)) => Some(v * 100.0 / b),
                     _ => None,
                 })
                 .collect()

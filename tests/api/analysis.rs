@@ -174,9 +174,18 @@ async fn series_come_as_wide_or_long_csv_and_as_an_svg_chart() {
         Some("image/svg+xml")
     );
     assert!(chart.body.starts_with("<svg"));
-    for label in ["Thanh Hóa", "Bắc Giang", "Nguồn", "2019", "2021"] {
+    for label in ["Thanh Hóa", "Bắc Giang", "Tổng hợp: chiso", "2019", "2021"] {
         assert!(chart.body.contains(label), "the chart shows {label}");
     }
+    let cited = app
+        .get("/api/v1/series?indicator=pci_score&province=dak-nong&format=svg")
+        .await;
+    assert!(
+        cited.body.contains(
+            "Source: Hội nghị tổng kết ngành Thông tin và Truyền thông Đắk Nông năm 2023"
+        ),
+        "the source is under the chart"
+    );
 }
 
 #[actix_web::test]
@@ -345,6 +354,9 @@ async fn search_spans_provinces_indicators_and_sources() {
         .unwrap()
         .iter()
         .any(|h| h["kind"] == "indicator"));
+    let (header, rows) = parse_csv(&app.get("/api/v1/search?q=dak%20nong&format=csv").await.body);
+    assert_eq!(header, ["kind", "id", "name", "href"]);
+    assert_eq!(rows.len(), hits["data"].as_array().unwrap().len());
     app.get("/api/v1/search").await.problem(400);
 }
 

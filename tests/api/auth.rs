@@ -6,7 +6,9 @@ use chiso::auth::Role;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, spawn_read_only_app, TestApp, SECRET};
+use crate::helpers::{
+    auth_defaults, spawn_app, spawn_app_with_auth, spawn_read_only_app, TestApp, SECRET,
+};
 
 fn new_source(id: &str) -> Value {
     json!({"id": id, "title": "Một bài báo", "language": "vi"})
@@ -272,4 +274,39 @@ async fn only_admins_write_provinces_and_indicators() {
     assert_eq!(reply.status, 201, "{}", reply.body);
     let found = app.get_ok("/api/v1/provinces?q=tinh%20thu").await;
     assert_eq!(found["data"][0]["id"], "test-province");
+}
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[actix_web::test]
+async fn rs256_and_eddsa_keys_sign_and_verify_and_refuse_algorithm_confusion() {
+    for (algorithm, key) in [("RS256", "rsa"), ("EdDSA", "ed25519")] {
+        let auth = chiso::config::AuthSettings {
+            public_key: Some(fixture(&format!("{key}-public.pem"))),
+            private_key: Some(fixture(&format!("{key}-private.pem"))),
+            algorithm: Some(algorithm.to_owned()),
+            ..auth_defaults()
+        };
+        let app = spawn_app_with_auth(auth.clone()).await;
+        let keys = chiso::auth::Keys::from_settings(&auth).unwrap().unwrap();
+        let (token, _) = keys
+            .issue("kim", Role::Editor, std::time::Duration::from_secs(600))
+            .unwrap();
+        assert_eq!(write_with(&app, &token).await.status, 201, "{algorithm}");
+        // The public key used as an HMAC secret: the classic confusion attack.
+        let public = std::fs::read(fixture(&format!("{key}-public.pem"))).unwrap();
+        let confused = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims(json!({})),
+            &EncodingKey::from_secret(&public),
+        )
+        .unwrap();
+        write_with(&app, &confused).await.problem(401);
+        let hs256 = sign(&claims(json!({})), Algorithm::HS256, SECRET);
+        write_with(&app, &hs256).await.problem(401);
+    }
 }

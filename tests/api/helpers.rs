@@ -87,16 +87,22 @@ pub async fn spawn_read_only_app() -> TestApp {
 }
 
 async fn spawn_app_with(secret: Option<&str>) -> TestApp {
+    spawn_app_with_auth(AuthSettings {
+        secret: secret.map(str::to_owned),
+        ..auth_defaults()
+    })
+    .await
+}
+
+/// A server verifying tokens as `auth` says.
+pub async fn spawn_app_with_auth(auth: AuthSettings) -> TestApp {
     let _ = env_logger::builder().is_test(true).try_init();
     let (database_url, db) = fresh_database();
     let settings = Settings {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
         pool_size: 4,
-        auth: AuthSettings {
-            secret: secret.map(str::to_owned),
-            ..auth_defaults()
-        },
+        auth,
     };
     let app = Application::build(settings.clone())
         .await
