@@ -131,6 +131,9 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
         .max_size(size.max(1))
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(5))
+        // A broken connection fails its query and is replaced; a test query on every checkout
+        // would cost a round trip per request.
+        .test_on_check_out(false)
         .build(ConnectionManager::new(url.clone()))?;
     Ok(pool)
 }
