@@ -36,11 +36,16 @@ fn cache_control(path: &str) -> &'static str {
     }
 }
 
+/// Also answers HEAD for every GET route: the request runs as a GET and loses its body.
 pub async fn conditional_get(
-    req: ServiceRequest,
+    mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let cacheable = matches!(*req.method(), Method::GET | Method::HEAD);
+    let head_only = req.method() == Method::HEAD;
+    if head_only {
+        req.head_mut().method = Method::GET;
+    }
+    let cacheable = matches!(*req.method(), Method::GET);
     let if_none_match = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -49,7 +54,12 @@ pub async fn conditional_get(
     let path = req.path().to_owned();
     let res = next.call(req).await?;
     if !cacheable || res.status() != StatusCode::OK {
-        return Ok(res.map_into_boxed_body());
+        let res = res.map_into_boxed_body();
+        return Ok(if head_only {
+            res.map_body(|_, _| BoxBody::new(()))
+        } else {
+            res
+        });
     }
     let (request, response) = res.into_parts();
     let (mut head, body) = response.into_parts();
