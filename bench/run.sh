@@ -2,7 +2,7 @@
 # A benchmark anyone can rerun: `bench/run.sh [ROWS]` (default 100000).
 #
 # 1. builds the release binary;
-# 2. generates ROWS synthetic monthly observations (63 provinces x additive indicators x months
+# 2. generates ROWS synthetic monthly observations (63 provinces x indicators x months
 #    from 2009, when all 63 units were in force) and times `chiso import` loading them into a fresh SQLite database;
 # 3. serves that database and measures requests/second with wrk (2 threads, 32 connections,
 #    10 s each) for /healthz, a plain handler that touches no database, and for list pages:
@@ -31,7 +31,7 @@ python3 - "$ROWS" "$WORK/rows.csv" <<'PY'
 import csv, sys
 rows, out = int(sys.argv[1]), sys.argv[2]
 provinces = [r["id"] for r in csv.DictReader(open("data/provinces.csv", encoding="utf-8")) if r["valid_to"] == "2025-06-30" or (r["valid_to"] == "" and r["valid_from"] != "2025-07-01")]
-indicators = [r["code"] for r in csv.DictReader(open("data/indicators.csv", encoding="utf-8")) if r["additive"] == "true"]
+indicators = [r["code"] for r in csv.DictReader(open("data/indicators.csv", encoding="utf-8"))]
 months = [f"{y}-{m:02d}" for y in range(2009, 2025) for m in range(1, 13)]
 with open(out, "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f)

@@ -664,6 +664,7 @@ impl fmt::Display for LoadReport {
 pub fn load(conn: &mut DbConnection, data: &Dataset) -> diesel::QueryResult<LoadReport> {
     use crate::store::{awards, indicators, observations, periods, provinces, sources, targets};
     conn.transaction(|conn| {
+        crate::store::version::bump(conn)?;
         let mut report = LoadReport::default();
         for row in &data.provinces {
             report.provinces += provinces::upsert(conn, row)?;

@@ -366,6 +366,7 @@ pub fn write(
             before: before.map(|o| serde_json::to_string(&ObservationView::from(o.clone())).expect("views serialize")),
             after: after.map(|o| serde_json::to_string(&ObservationView::from(o.clone())).expect("views serialize")),
         };
+        crate::store::version::bump(conn)?;
         let mut done = 0;
         for chunk in rows.chunks(CHUNK) {
             let provinces: HashSet<&str> = chunk.iter().map(|r| r.province_id.as_str()).collect();

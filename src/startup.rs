@@ -249,6 +249,7 @@ pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyh
     let routes = web::Data::new(RouteTable::from_document(&doc));
     let pool = web::Data::new(pool);
     let auth = web::Data::new(auth);
+    let totals = web::Data::new(crate::api::listing::TotalCache::default());
     let server = HttpServer::new(move || {
         // The last `wrap` sees the request first: log, then CORS (so 304s get its headers too),
         // then caching.
@@ -269,6 +270,7 @@ pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyh
             .app_data(doc_json.clone())
             .app_data(routes.clone())
             .app_data(auth.clone())
+            .app_data(totals.clone())
             .app_data(web::QueryConfig::default().error_handler(error::query_error_handler))
             .app_data(web::PathConfig::default().error_handler(error::path_error_handler))
             .app_data(

@@ -125,6 +125,7 @@ async fn list_awards(
     req: HttpRequest,
     query: web::Query<AwardListQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -139,7 +140,9 @@ async fn list_awards(
     let province_refs = params::list(query.province.as_deref());
     let page = with_conn(&pool, move |conn| {
         filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
-        Ok(store::list(conn, &filter, &page_request)?)
+        totals.page(conn, "awards", &filter, |conn, known| {
+            store::list(conn, &filter, &page_request, known)
+        })
     })
     .await?;
     Ok(listing::respond(

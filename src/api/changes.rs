@@ -110,6 +110,7 @@ async fn list_changes(
     req: HttpRequest,
     query: web::Query<ChangeListQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -130,7 +131,9 @@ async fn list_changes(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let page = with_conn(&pool, move |conn| {
-        Ok(store::list(conn, &filter, &page_request)?)
+        totals.page(conn, "changes", &filter, |conn, known| {
+            store::list(conn, &filter, &page_request, known)
+        })
     })
     .await?;
     Ok(listing::respond(
@@ -179,6 +182,7 @@ async fn observation_history(
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let id = params::id("observation", &path.into_inner())?;
     let query = query.into_inner();
@@ -191,7 +195,9 @@ async fn observation_history(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let page = with_conn(&pool, move |conn| {
-        Ok(store::list(conn, &filter, &page_request)?)
+        totals.page(conn, "changes", &filter, |conn, known| {
+            store::list(conn, &filter, &page_request, known)
+        })
     })
     .await?;
     Ok(listing::respond(

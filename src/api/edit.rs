@@ -184,6 +184,7 @@ fn audit<V: Serialize>(
     after: Option<&V>,
 ) -> ApiResult<()> {
     let json = |v: Option<&V>| v.map(|v| serde_json::to_string(v).expect("views serialize"));
+    crate::store::version::bump(conn)?;
     changes::record(
         conn,
         &NewChange {

@@ -125,6 +125,7 @@ async fn list_indicators(
     req: HttpRequest,
     query: web::Query<IndicatorListQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -137,7 +138,9 @@ async fn list_indicators(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "code")?;
     let page = with_conn(&pool, move |conn| {
-        Ok(store::list(conn, &filter, &page_request)?)
+        totals.page(conn, "indicators", &filter, |conn, known| {
+            store::list(conn, &filter, &page_request, known)
+        })
     })
     .await?;
     Ok(listing::respond(

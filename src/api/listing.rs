@@ -34,6 +34,51 @@ pub struct ListMeta {
     pub next_cursor: Option<String>,
 }
 
+/// List totals by resource and filter, valid while the data version stays the same: counting a
+/// million rows for every page would cost more than the page.
+#[derive(Default)]
+pub struct TotalCache(std::sync::Mutex<std::collections::HashMap<String, (i64, i64)>>);
+
+/// Entries kept before the cache starts over.
+const TOTAL_CACHE_ENTRIES: usize = 10_000;
+
+impl TotalCache {
+    /// Runs `list` with the cached total for `filter` when the data has not changed since it
+    /// was counted, and remembers the total it counts otherwise.
+    pub fn page<T, K, F: std::fmt::Debug>(
+        &self,
+        conn: &mut crate::db::DbConnection,
+        resource: &str,
+        filter: &F,
+        list: impl FnOnce(&mut crate::db::DbConnection, Option<i64>) -> diesel::QueryResult<Page<T, K>>,
+    ) -> ApiResult<Page<T, K>> {
+        let version = crate::store::version::current(conn)?;
+        let key = format!("{resource} {filter:?}");
+        let known = {
+            let cache = self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            cache
+                .get(&key)
+                .filter(|(v, _)| *v == version)
+                .map(|(_, total)| *total)
+        };
+        let page = list(conn, known)?;
+        if known.is_none() {
+            let mut cache = self
+                .0
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            if cache.len() >= TOTAL_CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key, (version, page.total));
+        }
+        Ok(page)
+    }
+}
+
 /// The representations a list comes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

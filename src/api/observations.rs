@@ -155,6 +155,7 @@ async fn list_observations(
     req: HttpRequest,
     query: web::Query<ObservationListQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -202,7 +203,9 @@ async fn list_observations(
             filter.province_ids = with_predecessors(conn, &filter.province_ids)?;
         }
         check_codes(conn, "indicator", &filter.indicator_codes)?;
-        Ok(store::list(conn, &filter, sort, &page_request)?)
+        totals.page(conn, "observations", &filter, |conn, known| {
+            store::list(conn, &filter, sort, &page_request, known)
+        })
     })
     .await?;
     Ok(listing::respond(

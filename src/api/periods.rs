@@ -91,6 +91,7 @@ async fn list_periods(
     req: HttpRequest,
     query: web::Query<PeriodListQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -116,7 +117,9 @@ async fn list_periods(
     let page_request =
         listing::page_request::<PeriodKey>(limit, query.cursor.as_deref(), "start_date")?;
     let page = with_conn(&pool, move |conn| {
-        Ok(store::list(conn, &filter, &page_request)?)
+        totals.page(conn, "periods", &filter, |conn, known| {
+            store::list(conn, &filter, &page_request, known)
+        })
     })
     .await?;
     Ok(listing::respond(

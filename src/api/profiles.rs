@@ -134,6 +134,7 @@ async fn get_profile(
                 limit: 100_000,
                 after: None,
             },
+            None,
         )?
         .rows
         .into_iter()
@@ -200,6 +201,7 @@ async fn get_profile(
                 ..Default::default()
             },
             &all,
+            None,
         )?
         .rows;
         let targets = with_actuals(
@@ -214,6 +216,7 @@ async fn get_profile(
                 ..Default::default()
             },
             &all,
+            None,
         )?
         .rows
         .into_iter()

@@ -210,6 +210,7 @@ async fn list_provinces(
     req: HttpRequest,
     query: web::Query<ProvinceListQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -237,7 +238,9 @@ async fn list_provinces(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let (page, views) = with_conn(&pool, move |conn| {
-        let mut page = store::list(conn, &filter, &page_request)?;
+        let mut page = totals.page(conn, "provinces", &filter, |conn, known| {
+            store::list(conn, &filter, &page_request, known)
+        })?;
         let views = views(conn, std::mem::take(&mut page.rows))?;
         Ok((page, views))
     })

@@ -96,6 +96,7 @@ async fn search(
                 ..Default::default()
             },
             &page,
+            None,
         )?
         .rows
         {
@@ -113,6 +114,7 @@ async fn search(
                 ..Default::default()
             },
             &page,
+            None,
         )?
         .rows
         {
@@ -131,6 +133,7 @@ async fn search(
                 limit: 100_000,
                 after: None,
             },
+            None,
         )?
         .rows
         {

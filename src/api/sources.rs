@@ -103,6 +103,7 @@ async fn list_sources(
     req: HttpRequest,
     query: web::Query<SourceListQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -114,7 +115,9 @@ async fn list_sources(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let page = with_conn(&pool, move |conn| {
-        Ok(store::list(conn, &filter, &page_request)?)
+        totals.page(conn, "sources", &filter, |conn, known| {
+            store::list(conn, &filter, &page_request, known)
+        })
     })
     .await?;
     Ok(listing::respond(

@@ -182,6 +182,7 @@ async fn list_targets(
     req: HttpRequest,
     query: web::Query<TargetListQuery>,
     pool: web::Data<Pool>,
+    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -199,7 +200,9 @@ async fn list_targets(
     let page = with_conn(&pool, move |conn| {
         filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
         check_codes(conn, "indicator", &filter.indicator_codes)?;
-        let page = store::list(conn, &filter, &page_request)?;
+        let page = totals.page(conn, "targets", &filter, |conn, known| {
+            store::list(conn, &filter, &page_request, known)
+        })?;
         let views = with_actuals(conn, page.rows.into_iter().map(TargetView::from).collect())?;
         Ok(crate::store::Page {
             rows: views,

@@ -73,8 +73,12 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &AwardFilter,
     page: &PageRequest<i32>,
+    known_total: Option<i64>,
 ) -> QueryResult<Page<Award, i32>> {
-    let total = filtered(filter).count().get_result(conn)?;
+    let total = match known_total {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(conn)?,
+    };
     let mut query = filtered(filter);
     if let Some(after) = page.after {
         query = query.filter(awards::id.gt(after));

@@ -63,8 +63,12 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &ChangeFilter,
     page: &PageRequest<i32>,
+    known_total: Option<i64>,
 ) -> QueryResult<Page<Change, i32>> {
-    let total = filtered(filter).count().get_result(conn)?;
+    let total = match known_total {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(conn)?,
+    };
     let mut query = filtered(filter);
     if let Some(after) = page.after {
         query = query.filter(changes::id.gt(after));

@@ -47,8 +47,12 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &IndicatorFilter,
     page: &PageRequest<String>,
+    known_total: Option<i64>,
 ) -> QueryResult<Page<Indicator, String>> {
-    let total = filtered(filter).count().get_result(conn)?;
+    let total = match known_total {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(conn)?,
+    };
     let mut query = filtered(filter);
     if let Some(after) = &page.after {
         query = query.filter(indicators::code.gt(after));

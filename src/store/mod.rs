@@ -11,6 +11,7 @@ pub mod provinces;
 pub mod sources;
 pub mod targets;
 pub mod tokens;
+pub mod version;
 
 /// Which rows a list call wants: at most `limit`, after the key `after` in the list's order.
 #[derive(Debug, Clone)]

@@ -183,9 +183,13 @@ pub fn list(
     filter: &ObservationFilter,
     sort: ObservationSort,
     page: &PageRequest<ObservationKey>,
+    known_total: Option<i64>,
 ) -> QueryResult<Page<Observation, ObservationKey>> {
     use observations::{id, period_start, value};
-    let total = filtered(filter).count().get_result(conn)?;
+    let total = match known_total {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(conn)?,
+    };
     let mut query = filtered(filter);
     query = match (sort, &page.after) {
         (_, None) => query,

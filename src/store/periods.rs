@@ -65,8 +65,12 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &PeriodFilter,
     page: &PageRequest<PeriodKey>,
+    known_total: Option<i64>,
 ) -> QueryResult<Page<Period, PeriodKey>> {
-    let total = filtered(filter).count().get_result(conn)?;
+    let total = match known_total {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(conn)?,
+    };
     let mut query = filtered(filter);
     if let Some((start, id)) = &page.after {
         query = query.filter(

@@ -78,8 +78,12 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &ProvinceFilter,
     page: &PageRequest<String>,
+    known_total: Option<i64>,
 ) -> QueryResult<Page<Province, String>> {
-    let total = filtered(filter).count().get_result(conn)?;
+    let total = match known_total {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(conn)?,
+    };
     let mut query = filtered(filter);
     if let Some(after) = &page.after {
         query = query.filter(provinces::id.gt(after));

@@ -105,8 +105,12 @@ pub fn list(
     conn: &mut DbConnection,
     filter: &TargetFilter,
     page: &PageRequest<i32>,
+    known_total: Option<i64>,
 ) -> QueryResult<Page<Target, i32>> {
-    let total = filtered(filter).count().get_result(conn)?;
+    let total = match known_total {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(conn)?,
+    };
     let mut query = filtered(filter);
     if let Some(after) = page.after {
         query = query.filter(targets::id.gt(after));

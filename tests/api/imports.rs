@@ -252,3 +252,32 @@ async fn imports_need_a_token_and_a_known_format() {
     .await
     .problem(400);
 }
+
+#[actix_web::test]
+async fn totals_follow_writes_made_by_another_process() {
+    let app = spawn_app().await;
+    let path = "/api/v1/observations?indicator=bts_stations";
+    let before = app.total(path).await;
+    assert_eq!(
+        app.total(path).await,
+        before,
+        "served from the cached total"
+    );
+    // `chiso import` writes straight to the database, not through this server.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("stations.csv");
+    std::fs::write(
+        &file,
+        "province,indicator,period,value\nhue,bts_stations,2024,900\n",
+    )
+    .unwrap();
+    let settings = app.settings.clone();
+    let report = actix_web::web::block(move || {
+        chiso::startup::import_file(&settings, &file, "cli", None, false)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(report.created, 1);
+    assert_eq!(app.total(path).await, before + 1);
+}
