@@ -18,6 +18,7 @@ Lists share one shape, `{\"data\": [...], \"meta\": {\"total\", \"limit\", \"nex
 `Link: <...>; rel=\"next\"` header; pass `meta.next_cursor` as `cursor` for the next page. Every list is also \
 CSV with `?format=csv` or `Accept: text/csv`. Unknown query parameters, unknown provinces, indicators or \
 vocabulary values in filters are a 400; well-formed filters that match nothing give an empty list. \
+Empty parameters (`?period=`) count as not given. \
 Every error is an RFC 9457 `application/problem+json` document naming the parameter at fault.",
         license(name = "Data: CC BY 4.0; code: MIT OR Apache-2.0"),
     ),

@@ -252,8 +252,11 @@ pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyh
     let totals = web::Data::new(crate::api::listing::TotalCache::default());
     let server = HttpServer::new(move || {
         // The last `wrap` sees the request first: log, then CORS (so 304s get its headers too),
-        // then caching.
+        // then caching, then dropping empty query parameters.
         App::new()
+            .wrap(actix_web::middleware::from_fn(
+                crate::api::params::drop_empty_parameters,
+            ))
             .wrap(actix_web::middleware::from_fn(
                 crate::api::caching::conditional_get,
             ))

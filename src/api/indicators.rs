@@ -102,9 +102,10 @@ pub struct IndicatorListQuery {
     /// `meta.next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(example = "json", pattern = "^(json|csv)$")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi")]
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 
@@ -159,6 +160,7 @@ async fn list_indicators(
     tag = "indicators",
     params(("code" = String, Path, example = "phone_subscribers"), params::LangQuery),
     responses(
+        (status = 400, description = "A parameter is invalid or unknown", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "The indicator", body = IndicatorView),
         (status = 404, description = "No such indicator", body = Problem, content_type = "application/problem+json"),
     )

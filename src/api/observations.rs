@@ -132,9 +132,10 @@ pub struct ObservationListQuery {
     /// `meta.next_cursor` of the previous page (with the same `sort`).
     pub cursor: Option<String>,
     /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
+    #[param(example = "json", pattern = "^(json|csv)$")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi")]
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 

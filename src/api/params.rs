@@ -124,13 +124,41 @@ pub fn id(resource: &'static str, raw: &str) -> ApiResult<i32> {
         .map_err(|_| ApiError::invalid("id", format!("{resource} ids are integers, got `{raw}`")))
 }
 
+/// Treats `?period=&limit=10` as `?limit=10`: forms and scripts often send empty parameters,
+/// and an empty value means "not given", never "the empty string".
+pub async fn drop_empty_parameters(
+    mut req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
+) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
+    let query = req.query_string();
+    if query
+        .split('&')
+        .any(|pair| pair.is_empty() || pair.ends_with('='))
+    {
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|pair| !pair.is_empty() && !pair.ends_with('='))
+            .collect();
+        let path = req.path();
+        let rewritten = if kept.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        };
+        if let Ok(uri) = rewritten.parse() {
+            req.head_mut().uri = uri;
+        }
+    }
+    next.call(req).await
+}
+
 /// The only query parameter of a single-item GET.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi")]
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 

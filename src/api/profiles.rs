@@ -71,6 +71,7 @@ pub struct ProfileQuery {
     /// For a GSO code used in both eras: the unit in force on this date (default today).
     pub as_of: Option<String>,
     /// Label language: `en` (default) or `vi`.
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 

@@ -172,10 +172,10 @@ pub struct ProvinceListQuery {
     /// `meta.next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
-    #[param(example = "json")]
+    #[param(example = "json", pattern = "^(json|csv)$")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi")]
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 
@@ -270,7 +270,7 @@ pub struct ProvinceGetQuery {
     #[param(example = "2024-12-31")]
     pub as_of: Option<String>,
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi")]
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 

@@ -90,8 +90,10 @@ pub struct RankingQuery {
     /// Rank the units in force on this date.
     pub as_of: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(example = "json", pattern = "^(json|csv)$")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`.
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 

@@ -60,8 +60,10 @@ pub struct SearchQuery {
     #[param(value_type = Option<i64>)]
     pub limit: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(example = "json", pattern = "^(json|csv)$")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`.
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 

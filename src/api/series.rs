@@ -100,11 +100,12 @@ pub struct SeriesQuery {
     #[param(value_type = Option<bool>)]
     pub include_predecessors: Option<String>,
     /// `json` (default), `csv`, or `svg` (a line chart).
-    #[param(example = "svg")]
+    #[param(example = "svg", pattern = "^(json|csv|svg)$")]
     pub format: Option<String>,
     /// CSV layout: `wide` (default: a row per period, a column per province) or `long`.
     pub shape: Option<String>,
     /// Label language: `en` (default) or `vi`.
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 

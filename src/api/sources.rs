@@ -80,9 +80,10 @@ pub struct SourceListQuery {
     /// `meta.next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `json` (default) or `csv`.
+    #[param(example = "json", pattern = "^(json|csv)$")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi")]
+    #[param(example = "vi", pattern = "^(en|vi)$")]
     pub lang: Option<String>,
 }
 
@@ -136,6 +137,7 @@ async fn list_sources(
     tag = "sources",
     params(("id" = String, Path, example = "bac-giang-tt-tt-2022-tong-ket"), params::LangQuery),
     responses(
+        (status = 400, description = "A parameter is invalid or unknown", body = Problem, content_type = "application/problem+json"),
         (status = 200, description = "The source", body = SourceView),
         (status = 404, description = "No such source", body = Problem, content_type = "application/problem+json"),
     )

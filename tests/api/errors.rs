@@ -109,3 +109,13 @@ async fn a_forged_or_foreign_cursor_is_refused() {
         "{problem}"
     );
 }
+
+#[actix_web::test]
+async fn empty_parameters_count_as_not_given() {
+    let app = spawn_app().await;
+    let plain = app.get_ok("/api/v1/observations?province=bac-giang").await;
+    let with_empties = app
+        .get_ok("/api/v1/observations?province=bac-giang&period=&format=&limit=&lang=")
+        .await;
+    assert_eq!(plain, with_empties);
+}
