@@ -80,6 +80,9 @@ pub struct ChangeListQuery {
     #[param(value_type = Option<i32>, example = 0)]
     pub since: Option<String>,
     /// Comma-separated resources: observation, target, award, source, province, indicator.
+    #[param(
+        pattern = "^(observation|target|award|source|province|indicator)(,(observation|target|award|source|province|indicator))*$"
+    )]
     pub resource: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]

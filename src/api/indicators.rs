@@ -92,7 +92,10 @@ pub struct IndicatorListQuery {
     #[param(example = "thue bao")]
     pub q: Option<String>,
     /// Comma-separated categories.
-    #[param(example = "telecom")]
+    #[param(
+        example = "telecom",
+        pattern = "^(telecom|postal|digital_government|digital_economy|digital_society|press_publishing|composite_indices|it_industry|administration)(,(telecom|postal|digital_government|digital_economy|digital_society|press_publishing|composite_indices|it_industry|administration))*$"
+    )]
     pub category: Option<String>,
     /// Comma-separated units.
     pub unit: Option<String>,

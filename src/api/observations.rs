@@ -106,15 +106,24 @@ pub struct ObservationListQuery {
     #[param(example = "2023")]
     pub to: Option<String>,
     /// Indicator categories. Unknown: 400.
-    #[param(example = "telecom")]
+    #[param(
+        example = "telecom",
+        pattern = "^(telecom|postal|digital_government|digital_economy|digital_society|press_publishing|composite_indices|it_industry|administration)(,(telecom|postal|digital_government|digital_economy|digital_society|press_publishing|composite_indices|it_industry|administration))*$"
+    )]
     pub category: Option<String>,
     /// `final`, `estimated`, `provisional`. Unknown: 400.
-    #[param(example = "estimated")]
+    #[param(
+        example = "estimated",
+        pattern = "^(final|estimated|provisional)(,(final|estimated|provisional))*$"
+    )]
     pub status: Option<String>,
     /// Source ids.
     pub source: Option<String>,
     /// Period kinds: `year`, `half`, `quarter`, `month`, `year_to_date`.
-    #[param(example = "year")]
+    #[param(
+        example = "year",
+        pattern = "^(year|half|quarter|month|year_to_date)(,(year|half|quarter|month|year_to_date))*$"
+    )]
     pub period_kind: Option<String>,
     /// Only the most recent N periods (of each kind) per province and indicator, like the World
     /// Bank's `mrv`.
@@ -124,7 +133,7 @@ pub struct ObservationListQuery {
     #[param(value_type = Option<bool>, example = true)]
     pub include_predecessors: Option<String>,
     /// `id` (default), `value`, `-value`, `period`, `-period`.
-    #[param(example = "-value")]
+    #[param(example = "-value", pattern = "^(id|value|-value|period|-period)$")]
     pub sort: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]

@@ -51,7 +51,10 @@ impl From<Period> for PeriodView {
 #[into_params(parameter_in = Query)]
 pub struct PeriodListQuery {
     /// Comma-separated kinds: `year`, `half`, `quarter`, `month`, `year_to_date`.
-    #[param(example = "year")]
+    #[param(
+        example = "year",
+        pattern = "^(year|half|quarter|month|year_to_date)(,(year|half|quarter|month|year_to_date))*$"
+    )]
     pub kind: Option<String>,
     /// Comma-separated years.
     #[param(example = "2023")]

@@ -69,6 +69,7 @@ pub struct ProfileQuery {
     #[param(example = "2023")]
     pub period: Option<String>,
     /// For a GSO code used in both eras: the unit in force on this date (default today).
+    #[param(format = Date)]
     pub as_of: Option<String>,
     /// Label language: `en` (default) or `vi`.
     #[param(example = "vi", pattern = "^(en|vi)$")]

@@ -157,14 +157,18 @@ pub struct ProvinceListQuery {
     #[param(example = "bac giang")]
     pub q: Option<String>,
     /// Units in force on this date (YYYY-MM-DD).
-    #[param(example = "2024-12-31")]
+    #[param(example = "2024-12-31", format = Date)]
     pub as_of: Option<String>,
     /// `2008`: the 63 units in force until 30 June 2025; `2025`: the 34 units from 1 July 2025.
-    #[param(example = "2025")]
+    #[param(example = "2025", pattern = "^(2008|2025)$")]
     pub era: Option<String>,
     /// Comma-separated: `province`, `municipality`.
+    #[param(pattern = "^(province|municipality)(,(province|municipality))*$")]
     pub kind: Option<String>,
     /// Comma-separated GSO regions.
+    #[param(
+        pattern = "^(red_river_delta|northern_midlands_mountains|north_central_central_coast|central_highlands|southeast|mekong_delta)(,(red_river_delta|northern_midlands_mountains|north_central_central_coast|central_highlands|southeast|mekong_delta))*$"
+    )]
     pub region: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000, example = 100)]
@@ -267,7 +271,7 @@ async fn list_provinces(
 #[into_params(parameter_in = Query)]
 pub struct ProvinceGetQuery {
     /// For a GSO code used in both eras: the unit in force on this date (default today).
-    #[param(example = "2024-12-31")]
+    #[param(example = "2024-12-31", format = Date)]
     pub as_of: Option<String>,
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
     #[param(example = "vi", pattern = "^(en|vi)$")]

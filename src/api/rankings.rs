@@ -86,8 +86,10 @@ pub struct RankingQuery {
     #[param(example = "2022")]
     pub period: Option<String>,
     /// `2008` ranks the 63 units of 2008-2025, `2025` the 34 units since 1 July 2025.
+    #[param(pattern = "^(2008|2025)$")]
     pub era: Option<String>,
     /// Rank the units in force on this date.
+    #[param(format = Date)]
     pub as_of: Option<String>,
     /// `json` (default) or `csv`.
     #[param(example = "json", pattern = "^(json|csv)$")]

@@ -75,7 +75,7 @@ pub struct SeriesResponse {
 #[into_params(parameter_in = Query)]
 pub struct SeriesQuery {
     /// The indicator (one code).
-    #[param(example = "internet_subscribers")]
+    #[param(example = "internet_subscribers", required = true)]
     pub indicator: Option<String>,
     /// Provinces (slug, GSO or ISO, comma-separated); default every province with a value.
     #[param(example = "thanh-hoa,bac-giang")]
@@ -87,14 +87,16 @@ pub struct SeriesQuery {
     #[param(example = "2024")]
     pub to: Option<String>,
     /// Period kind: `year` (default), `half`, `quarter`, `month`, `year_to_date`.
+    #[param(pattern = "^(year|half|quarter|month|year_to_date)$")]
     pub kind: Option<String>,
     /// `level` (default), `change`, `pct_change` (over the previous period of the same kind), `index`.
-    #[param(example = "pct_change")]
+    #[param(example = "pct_change", pattern = "^(level|change|pct_change|index)$")]
     pub transform: Option<String>,
     /// For `index`: the base period (default the first period).
     pub base: Option<String>,
     /// `successor`: for a unit formed in 2025, sum its predecessors per period (additive
     /// indicators only; a period is `partial` when a predecessor has no value).
+    #[param(pattern = "^(successor)$")]
     pub aggregate: Option<String>,
     /// `true`: add a series for each predecessor of a unit formed in 2025.
     #[param(value_type = Option<bool>)]
@@ -103,6 +105,7 @@ pub struct SeriesQuery {
     #[param(example = "svg", pattern = "^(json|csv|svg)$")]
     pub format: Option<String>,
     /// CSV layout: `wide` (default: a row per period, a column per province) or `long`.
+    #[param(pattern = "^(wide|long)$")]
     pub shape: Option<String>,
     /// Label language: `en` (default) or `vi`.
     #[param(example = "vi", pattern = "^(en|vi)$")]

@@ -71,8 +71,10 @@ pub struct SourceListQuery {
     #[param(example = "vi")]
     pub language: Option<String>,
     /// Published on or after this date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub published_from: Option<String>,
     /// Published on or before this date (YYYY-MM-DD).
+    #[param(format = Date)]
     pub published_to: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]

@@ -151,7 +151,10 @@ pub struct TargetListQuery {
     /// Only periods ending on or before the end of this period.
     pub to: Option<String>,
     /// Attainment: `met`, `not_met`, `pending` (comma-separated).
-    #[param(example = "met")]
+    #[param(
+        example = "met",
+        pattern = "^(met|not_met|pending)(,(met|not_met|pending))*$"
+    )]
     pub status: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
