@@ -74,11 +74,6 @@ pub fn etag<V: Serialize>(view: &V) -> String {
     super::caching::etag_of(&serde_json::to_vec(view).expect("views serialize"))
 }
 
-/// One item as JSON with its `ETag` (the caching middleware answers `If-None-Match`).
-pub fn single<V: Serialize>(_req: &HttpRequest, view: &V) -> HttpResponse {
-    updated(view)
-}
-
 /// `GET` of one item, with its `ETag`.
 pub async fn fetch<E: Editable>(
     req: &HttpRequest,
@@ -92,7 +87,7 @@ pub async fn fetch<E: Editable>(
         E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))
     })
     .await?;
-    Ok(single(req, &E::localize(view, lang)))
+    Ok(updated(&E::localize(view, lang)))
 }
 
 /// What the request asks of the write beyond its body.
@@ -368,17 +363,21 @@ pub fn written<V: Serialize>(w: Written<V>) -> HttpResponse {
     if w.created {
         response.insert_header((header::LOCATION, w.location));
     }
-    response
-        .insert_header((header::ETAG, etag(&w.view)))
-        .content_type("application/json")
-        .body(serde_json::to_vec(&w.view).expect("views serialize"))
+    with_etag(response, &w.view)
 }
 
+/// One item as JSON with its `ETag` (the caching middleware answers `If-None-Match`).
 pub fn updated<V: Serialize>(view: &V) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::ETAG, etag(view)))
+    with_etag(HttpResponse::Ok(), view)
+}
+
+/// The item as JSON, serialized once for both the body and its `ETag`.
+fn with_etag<V: Serialize>(mut response: actix_web::HttpResponseBuilder, view: &V) -> HttpResponse {
+    let body = serde_json::to_vec(view).expect("views serialize");
+    response
+        .insert_header((header::ETAG, super::caching::etag_of(&body)))
         .content_type("application/json")
-        .body(serde_json::to_vec(view).expect("views serialize"))
+        .body(body)
 }
 
 /// Collects validation errors field by field.

@@ -148,15 +148,11 @@ async fn list_periods(
     )
 )]
 #[get("/periods/{id}")]
-async fn get_period(
-    req: HttpRequest,
-    path: web::Path<String>,
-    pool: web::Data<Pool>,
-) -> ApiResult<HttpResponse> {
+async fn get_period(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
     let id = params::period("id", &path.into_inner())?.to_string();
     let period = with_conn(&pool, move |conn| {
         store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("period", id))
     })
     .await?;
-    Ok(super::edit::single(&req, &PeriodView::from(period)))
+    Ok(super::edit::updated(&PeriodView::from(period)))
 }

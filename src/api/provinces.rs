@@ -309,7 +309,7 @@ async fn get_province(
         Ok(views(conn, vec![resolved.province])?.remove(0))
     })
     .await?;
-    Ok(super::edit::single(&req, &view.localized(lang)))
+    Ok(super::edit::updated(&view.localized(lang)))
 }
 
 /// Resolves comma-separated province references (slug, GSO or ISO) to ids, as of today.
@@ -319,10 +319,15 @@ pub fn resolve_refs(
     name: &str,
     refs: &[String],
 ) -> ApiResult<Vec<String>> {
+    if refs.is_empty() {
+        return Ok(Vec::new());
+    }
     let today = chrono::Utc::now().date_naive();
+    let registry = store::Registry::load(conn)?;
     refs.iter()
         .map(|r| {
-            store::resolve(conn, r, today)?
+            registry
+                .resolve(r, today)
                 .map(|resolved| resolved.province.id)
                 .ok_or_else(|| {
                     ApiError::invalid(

@@ -205,13 +205,21 @@ fn build(conn: &mut DbConnection, r: Request) -> ApiResult<SeriesResponse> {
         .iter()
         .map(|o| ((o.province_id.as_str(), o.period_id.as_str()), o))
         .collect();
+    // The provinces whose figures the lines draw on, decided once rather than per observation.
+    let drawn_on: std::collections::HashSet<String> = lines
+        .iter()
+        .flat_map(|(id, _)| {
+            let parts = if r.aggregate {
+                predecessors(id)
+            } else {
+                Vec::new()
+            };
+            std::iter::once(id.clone()).chain(parts)
+        })
+        .collect();
     let relevant: Vec<&Observation> = all
         .iter()
-        .filter(|o| {
-            lines.iter().any(|(id, _)| {
-                *id == o.province_id || (r.aggregate && predecessors(id).contains(&o.province_id))
-            })
-        })
+        .filter(|o| drawn_on.contains(&o.province_id))
         .collect();
     let first = r
         .from
