@@ -223,45 +223,45 @@ impl Editable for AwardEdit {
     fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<AwardView>> {
         Ok(store::find(conn, *key)?.map(AwardView::from))
     }
-    fn validate(conn: &mut DbConnection, input: AwardInput) -> Result<NewAward, Vec<FieldError>> {
-        let run = |conn: &mut DbConnection| -> ApiResult<Result<NewAward, Vec<FieldError>>> {
-            let catalog = Catalog::load(conn)?;
-            let mut errors = Errors::default();
-            let period = input
-                .period_id
-                .as_deref()
-                .and_then(|p| refs::period(&mut errors, "/period_id", p));
-            let span = period.map(|p| (p.start_date(), p.end_date()));
-            let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
-            errors.one_of("/award_type", &input.award_type, vocab::AWARD_TYPES);
-            errors.one_of(
-                "/recipient_kind",
-                &input.recipient_kind,
-                vocab::RECIPIENT_KINDS,
-            );
-            if input.recipient_count.is_some_and(|n| n < 1) {
-                errors.add("/recipient_count", "must be at least 1");
-            }
-            if input.quote.trim().is_empty() {
-                errors.add("/quote", "an award needs the sentence that reports it");
-            }
-            catalog.source(&mut errors, "/source_id", Some(&input.source_id));
-            Ok(errors.finish(|| NewAward {
-                province_id: province.expect("checked"),
-                period_id: period.map(|p| p.to_string()),
-                awarded_on: input.awarded_on,
-                award_type: input.award_type,
-                award_name_vi: input.award_name_vi,
-                conferred_by: input.conferred_by,
-                recipient: input.recipient,
-                recipient_kind: input.recipient_kind,
-                recipient_count: input.recipient_count,
-                reason: input.reason,
-                source_id: input.source_id,
-                quote: input.quote,
-            }))
-        };
-        run(conn).unwrap_or_else(|e| Err(vec![FieldError::at("", e.to_string())]))
+    fn validate(
+        conn: &mut DbConnection,
+        input: AwardInput,
+    ) -> ApiResult<Result<NewAward, Vec<FieldError>>> {
+        let catalog = Catalog::load(conn)?;
+        let mut errors = Errors::default();
+        let period = input
+            .period_id
+            .as_deref()
+            .and_then(|p| refs::period(&mut errors, "/period_id", p));
+        let span = period.map(|p| (p.start_date(), p.end_date()));
+        let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
+        errors.one_of("/award_type", &input.award_type, vocab::AWARD_TYPES);
+        errors.one_of(
+            "/recipient_kind",
+            &input.recipient_kind,
+            vocab::RECIPIENT_KINDS,
+        );
+        if input.recipient_count.is_some_and(|n| n < 1) {
+            errors.add("/recipient_count", "must be at least 1");
+        }
+        if input.quote.trim().is_empty() {
+            errors.add("/quote", "an award needs the sentence that reports it");
+        }
+        catalog.source(&mut errors, "/source_id", Some(&input.source_id));
+        Ok(errors.finish(|| NewAward {
+            province_id: province.expect("checked"),
+            period_id: period.map(|p| p.to_string()),
+            awarded_on: input.awarded_on,
+            award_type: input.award_type,
+            award_name_vi: input.award_name_vi,
+            conferred_by: input.conferred_by,
+            recipient: input.recipient,
+            recipient_kind: input.recipient_kind,
+            recipient_count: input.recipient_count,
+            reason: input.reason,
+            source_id: input.source_id,
+            quote: input.quote,
+        }))
     }
     fn holder(conn: &mut DbConnection, valid: &NewAward) -> ApiResult<Option<i32>> {
         Ok(store::find_by_key(

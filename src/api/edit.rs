@@ -54,10 +54,11 @@ pub trait Editable: 'static {
         }
         value
     }
+    /// The validated row, or the invalid fields; `Err` only when storage fails.
     fn validate(
         conn: &mut DbConnection,
         input: Self::Input,
-    ) -> Result<Self::Valid, Vec<FieldError>>;
+    ) -> ApiResult<Result<Self::Valid, Vec<FieldError>>>;
     /// The record that already holds the input's natural key, if any (a client-chosen key is
     /// its own natural key).
     fn holder(_conn: &mut DbConnection, _valid: &Self::Valid) -> ApiResult<Option<Self::Key>> {
@@ -215,7 +216,7 @@ pub fn create<E: Editable>(
     caller.require(E::ROLE)?;
     let input: E::Input = parse_input(body)?;
     conn.transaction(|conn| {
-        let valid = E::validate(conn, input).map_err(|errors| invalid(E::RESOURCE, errors))?;
+        let valid = E::validate(conn, input)?.map_err(|errors| invalid(E::RESOURCE, errors))?;
         let existing = match E::holder(conn, &valid)? {
             Some(key) => Some(key),
             None => match E::chosen_key(&valid) {
@@ -294,7 +295,7 @@ fn write_over<E: Editable>(
         let before = E::load(conn, &key)?
             .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
         conditions.check_item::<E>(&before)?;
-        let valid = E::validate(conn, input).map_err(|errors| invalid(E::RESOURCE, errors))?;
+        let valid = E::validate(conn, input)?.map_err(|errors| invalid(E::RESOURCE, errors))?;
         if let Some(chosen) = E::chosen_key(&valid) {
             if chosen.to_string() != key.to_string() {
                 return Err(invalid(

@@ -249,7 +249,7 @@ impl Editable for IndicatorEdit {
     fn validate(
         conn: &mut DbConnection,
         input: IndicatorInput,
-    ) -> Result<Indicator, Vec<FieldError>> {
+    ) -> ApiResult<Result<Indicator, Vec<FieldError>>> {
         let mut errors = Errors::default();
         let code_ok = !input.code.is_empty()
             && input.code.len() <= 80
@@ -278,15 +278,11 @@ impl Editable for IndicatorEdit {
         errors.one_of("/category", &input.category, vocab::CATEGORIES);
         errors.one_of("/direction", &input.direction, vocab::DIRECTIONS);
         // Observations carry their indicator's unit: it cannot change under them.
-        match crate::store::observations::units_in_use(conn, &input.code) {
-            Ok(units) => {
-                if let Some(other) = units.iter().find(|u| **u != input.unit) {
-                    errors.add("/unit", format!("observations of `{}` are in `{other}`: the unit cannot change while they exist", input.code));
-                }
-            }
-            Err(e) => errors.add("", e.to_string()),
+        let units = crate::store::observations::units_in_use(conn, &input.code)?;
+        if let Some(other) = units.iter().find(|u| **u != input.unit) {
+            errors.add("/unit", format!("observations of `{}` are in `{other}`: the unit cannot change while they exist", input.code));
         }
-        errors.finish(|| Indicator {
+        Ok(errors.finish(|| Indicator {
             search_text: [
                 &input.code.replace('_', " "),
                 &input.name_vi,
@@ -303,7 +299,7 @@ impl Editable for IndicatorEdit {
             category: input.category,
             direction: input.direction,
             additive: input.additive,
-        })
+        }))
     }
     fn insert(conn: &mut DbConnection, valid: &Indicator) -> ApiResult<String> {
         store::insert(conn, valid)?;

@@ -356,11 +356,8 @@ impl Editable for ObservationEdit {
     fn validate(
         conn: &mut DbConnection,
         input: ObservationInput,
-    ) -> Result<NewObservation, Vec<FieldError>> {
-        match Catalog::load(conn) {
-            Ok(catalog) => validate_observation(&catalog, input),
-            Err(e) => Err(vec![FieldError::at("", e.to_string())]),
-        }
+    ) -> ApiResult<Result<NewObservation, Vec<FieldError>>> {
+        Ok(validate_observation(&Catalog::load(conn)?, input))
     }
     fn holder(conn: &mut DbConnection, valid: &NewObservation) -> ApiResult<Option<i32>> {
         Ok(store::find_by_key(

@@ -408,7 +408,7 @@ impl Editable for ProvinceEdit {
     fn validate(
         _conn: &mut DbConnection,
         input: ProvinceInput,
-    ) -> Result<Province, Vec<FieldError>> {
+    ) -> ApiResult<Result<Province, Vec<FieldError>>> {
         let mut errors = Errors::default();
         super::sources::check_slug(&mut errors, "/id", &input.id);
         if input.gso_code.len() != 2 || !input.gso_code.bytes().all(|b| b.is_ascii_digit()) {
@@ -445,7 +445,7 @@ impl Editable for ProvinceEdit {
                 );
             }
         }
-        errors.finish(|| Province {
+        Ok(errors.finish(|| Province {
             search_text: [
                 Some(input.name_vi.as_str()),
                 Some(input.name_en.as_str()),
@@ -467,7 +467,7 @@ impl Editable for ProvinceEdit {
             region: input.region,
             valid_from: input.valid_from,
             valid_to: input.valid_to,
-        })
+        }))
     }
     fn insert(conn: &mut DbConnection, valid: &Province) -> ApiResult<String> {
         store::insert(conn, valid)?;

@@ -211,7 +211,10 @@ impl Editable for SourceEdit {
     fn load(conn: &mut DbConnection, key: &String) -> ApiResult<Option<SourceView>> {
         Ok(store::find(conn, key)?.map(SourceView::from))
     }
-    fn validate(_conn: &mut DbConnection, input: SourceInput) -> Result<Source, Vec<FieldError>> {
+    fn validate(
+        _conn: &mut DbConnection,
+        input: SourceInput,
+    ) -> ApiResult<Result<Source, Vec<FieldError>>> {
         let mut errors = Errors::default();
         check_slug(&mut errors, "/id", &input.id);
         if input.title.trim().is_empty() {
@@ -229,7 +232,7 @@ impl Editable for SourceEdit {
                 format!("`{language}` is not an ISO 639-1 code"),
             );
         }
-        errors.finish(|| Source {
+        Ok(errors.finish(|| Source {
             id: input.id,
             title: input.title,
             publisher: input.publisher,
@@ -237,7 +240,7 @@ impl Editable for SourceEdit {
             url: input.url,
             language,
             seed_file: input.seed_file,
-        })
+        }))
     }
     fn insert(conn: &mut DbConnection, valid: &Source) -> ApiResult<String> {
         store::insert(conn, valid)?;

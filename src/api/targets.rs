@@ -302,38 +302,37 @@ impl Editable for TargetEdit {
             None => Ok(None),
         }
     }
-    fn validate(conn: &mut DbConnection, input: TargetInput) -> Result<NewTarget, Vec<FieldError>> {
-        let run = |conn: &mut DbConnection| -> ApiResult<Result<NewTarget, Vec<FieldError>>> {
-            let catalog = Catalog::load(conn)?;
-            let mut errors = Errors::default();
-            let period = refs::period(&mut errors, "/period_id", &input.period_id);
-            let span = period.map(|p| (p.start_date(), p.end_date()));
-            let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
-            let indicator =
-                catalog.indicator(&mut errors, "/indicator_code", &input.indicator_code);
-            let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
-            let figure = refs::figure(&mut errors, "/target_value", &input.target_value);
-            errors.one_of("/comparator", &input.comparator, vocab::COMPARATORS);
-            catalog.source(&mut errors, "/source_id", input.source_id.as_deref());
-            Ok(errors.finish(|| {
-                let period = period.expect("checked");
-                let figure = figure.expect("checked");
-                NewTarget {
-                    province_id: province.expect("checked"),
-                    indicator_code: input.indicator_code,
-                    period_id: period.to_string(),
-                    period_start: period.start_date(),
-                    period_end: period.end_date(),
-                    comparator: input.comparator,
-                    target_value: figure.value,
-                    value_text: input.value_text.or(figure.text),
-                    unit,
-                    source_id: input.source_id,
-                    quote: input.quote,
-                }
-            }))
-        };
-        run(conn).unwrap_or_else(|e| Err(vec![FieldError::at("", e.to_string())]))
+    fn validate(
+        conn: &mut DbConnection,
+        input: TargetInput,
+    ) -> ApiResult<Result<NewTarget, Vec<FieldError>>> {
+        let catalog = Catalog::load(conn)?;
+        let mut errors = Errors::default();
+        let period = refs::period(&mut errors, "/period_id", &input.period_id);
+        let span = period.map(|p| (p.start_date(), p.end_date()));
+        let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
+        let indicator = catalog.indicator(&mut errors, "/indicator_code", &input.indicator_code);
+        let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
+        let figure = refs::figure(&mut errors, "/target_value", &input.target_value);
+        errors.one_of("/comparator", &input.comparator, vocab::COMPARATORS);
+        catalog.source(&mut errors, "/source_id", input.source_id.as_deref());
+        Ok(errors.finish(|| {
+            let period = period.expect("checked");
+            let figure = figure.expect("checked");
+            NewTarget {
+                province_id: province.expect("checked"),
+                indicator_code: input.indicator_code,
+                period_id: period.to_string(),
+                period_start: period.start_date(),
+                period_end: period.end_date(),
+                comparator: input.comparator,
+                target_value: figure.value,
+                value_text: input.value_text.or(figure.text),
+                unit,
+                source_id: input.source_id,
+                quote: input.quote,
+            }
+        }))
     }
     fn holder(conn: &mut DbConnection, valid: &NewTarget) -> ApiResult<Option<i32>> {
         Ok(store::find_by_key(
