@@ -431,6 +431,62 @@ mod tests {
     }
 }
 
+/// The body of every generated POST handler.
+pub async fn create_handler<E: Editable>(
+    req: HttpRequest,
+    caller: Caller,
+    query: CreateQuery,
+    body: Value,
+    pool: actix_web::web::Data<crate::db::Pool>,
+    base_path: &'static str,
+) -> ApiResult<HttpResponse> {
+    let conditions = Conditions::from_request(&req);
+    let upsert = query.upsert()?;
+    let done = super::with_conn(&pool, move |conn| {
+        create::<E>(conn, &caller, body, upsert, &conditions, base_path)
+    })
+    .await?;
+    Ok(written(done))
+}
+
+/// The body of every generated PUT (`merge` false) and PATCH (`merge` true) handler.
+pub async fn update_handler<E: Editable>(
+    req: HttpRequest,
+    caller: Caller,
+    raw_key: String,
+    body: Value,
+    pool: actix_web::web::Data<crate::db::Pool>,
+    merge: bool,
+) -> ApiResult<HttpResponse> {
+    let conditions = Conditions::from_request(&req);
+    let key = E::parse_key(&raw_key)?;
+    let view = super::with_conn(&pool, move |conn| {
+        if merge {
+            patch::<E>(conn, &caller, key, body, &conditions)
+        } else {
+            replace::<E>(conn, &caller, key, body, &conditions)
+        }
+    })
+    .await?;
+    Ok(updated(&view))
+}
+
+/// The body of every generated DELETE handler.
+pub async fn delete_handler<E: Editable>(
+    req: HttpRequest,
+    caller: Caller,
+    raw_key: String,
+    pool: actix_web::web::Data<crate::db::Pool>,
+) -> ApiResult<HttpResponse> {
+    let conditions = Conditions::from_request(&req);
+    let key = E::parse_key(&raw_key)?;
+    super::with_conn(&pool, move |conn| {
+        delete::<E>(conn, &caller, key, &conditions)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// `?upsert=true` on POST.
 #[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -492,14 +548,7 @@ macro_rules! write_handlers {
             body: actix_web::web::Json<serde_json::Value>,
             pool: actix_web::web::Data<$crate::db::Pool>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            let conditions = $crate::api::edit::Conditions::from_request(&req);
-            let upsert = query.upsert()?;
-            let body = body.into_inner();
-            let written = $crate::api::with_conn(&pool, move |conn| {
-                $crate::api::edit::create::<$E>(conn, &caller, body, upsert, &conditions, $base)
-            })
-            .await?;
-            Ok($crate::api::edit::written(written))
+            $crate::api::edit::create_handler::<$E>(req, caller, query.into_inner(), body.into_inner(), pool, $base).await
         }
 
         /// Replace one with a full body. `If-Match` with the item's `ETag` makes the write
@@ -530,14 +579,7 @@ macro_rules! write_handlers {
             body: actix_web::web::Json<serde_json::Value>,
             pool: actix_web::web::Data<$crate::db::Pool>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            let conditions = $crate::api::edit::Conditions::from_request(&req);
-            let key = <$E as $crate::api::edit::Editable>::parse_key(&path.into_inner())?;
-            let body = body.into_inner();
-            let view = $crate::api::with_conn(&pool, move |conn| {
-                $crate::api::edit::replace::<$E>(conn, &caller, key, body, &conditions)
-            })
-            .await?;
-            Ok($crate::api::edit::updated(&view))
+            $crate::api::edit::update_handler::<$E>(req, caller, path.into_inner(), body.into_inner(), pool, false).await
         }
 
         /// Change some fields with an RFC 7396 JSON merge patch (`application/merge-patch+json`
@@ -567,14 +609,7 @@ macro_rules! write_handlers {
             body: actix_web::web::Json<serde_json::Value>,
             pool: actix_web::web::Data<$crate::db::Pool>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            let conditions = $crate::api::edit::Conditions::from_request(&req);
-            let key = <$E as $crate::api::edit::Editable>::parse_key(&path.into_inner())?;
-            let body = body.into_inner();
-            let view = $crate::api::with_conn(&pool, move |conn| {
-                $crate::api::edit::patch::<$E>(conn, &caller, key, body, &conditions)
-            })
-            .await?;
-            Ok($crate::api::edit::updated(&view))
+            $crate::api::edit::update_handler::<$E>(req, caller, path.into_inner(), body.into_inner(), pool, true).await
         }
 
         /// Delete one. `If-Match` as for PUT.
@@ -599,13 +634,7 @@ macro_rules! write_handlers {
             path: actix_web::web::Path<String>,
             pool: actix_web::web::Data<$crate::db::Pool>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            let conditions = $crate::api::edit::Conditions::from_request(&req);
-            let key = <$E as $crate::api::edit::Editable>::parse_key(&path.into_inner())?;
-            $crate::api::with_conn(&pool, move |conn| {
-                $crate::api::edit::delete::<$E>(conn, &caller, key, &conditions)
-            })
-            .await?;
-            Ok(actix_web::HttpResponse::NoContent().finish())
+            $crate::api::edit::delete_handler::<$E>(req, caller, path.into_inner(), pool).await
         }
     };
 }
