@@ -5,7 +5,6 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use chrono::NaiveDate;
-use diesel::Connection;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -663,7 +662,7 @@ impl fmt::Display for LoadReport {
 /// Upserts the whole dataset in one transaction: all of it or nothing.
 pub fn load(conn: &mut DbConnection, data: &Dataset) -> diesel::QueryResult<LoadReport> {
     use crate::store::{awards, indicators, observations, periods, provinces, sources, targets};
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         crate::store::version::bump(conn)?;
         let mut report = LoadReport::default();
         for row in &data.provinces {

@@ -218,6 +218,12 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let mut response = self.problem().error_response();
+        if let Self::Unavailable(_) = self {
+            // Lock contention and pool exhaustion clear within a second or two.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
         if let Self::Unauthorized(_) = self {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -241,6 +247,9 @@ impl ResponseError for ApiError {
 impl From<diesel::result::Error> for ApiError {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
+        if crate::db::is_contention(&err) {
+            return Self::Unavailable(err.into());
+        }
         match err {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 Self::Conflict(info.message().to_owned())
@@ -265,12 +274,49 @@ impl From<actix_web::error::BlockingError> for ApiError {
     }
 }
 
-/// Turns actix's query-string extractor failures into problems.
+/// Turns actix's query-string extractor failures into problems. serde names an unknown or a
+/// repeated parameter only in its message (`unknown field `x`, expected one of ...`,
+/// `duplicate field `x``), so the parameter is read back from there.
 pub fn query_error_handler(
     err: actix_web::error::QueryPayloadError,
     _req: &actix_web::HttpRequest,
 ) -> actix_web::Error {
-    ApiError::Malformed(format!("malformed query string: {err}")).into()
+    query_problem(&err.to_string()).into()
+}
+
+fn query_problem(message: &str) -> ApiError {
+    let quoted = |after: &str| -> Option<(String, String)> {
+        let start = message.find(after)? + after.len();
+        let rest = &message[start..];
+        let end = rest.find('`')?;
+        Some((rest[..end].to_owned(), rest[end + 1..].to_owned()))
+    };
+    if let Some((name, rest)) = quoted("unknown field `") {
+        let known: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        let hint = known
+            .iter()
+            .map(|k| (strsim::levenshtein(&name, k), *k))
+            .filter(|(distance, _)| *distance <= 2)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, k)| format!("; did you mean `{k}`?"))
+            .unwrap_or_default();
+        let list = if known.is_empty() {
+            "this route takes no query parameters".to_owned()
+        } else {
+            format!("the parameters of this route are: {}", known.join(", "))
+        };
+        return ApiError::invalid(
+            name.clone(),
+            format!("unknown parameter `{name}`{hint} ({list})"),
+        );
+    }
+    if let Some((name, _)) = quoted("duplicate field `") {
+        return ApiError::invalid(
+            name.clone(),
+            format!("`{name}` is given more than once: give it once, with comma-separated values for several (`{name}=a,b`)"),
+        );
+    }
+    ApiError::Malformed(format!("malformed query string: {message}"))
 }
 
 /// Turns actix's path extractor failures into problems.
@@ -303,3 +349,30 @@ pub fn json_error_handler(
 
 /// What an operation returns when it can fail with an [`ApiError`].
 pub type ApiResult<T> = Result<T, ApiError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_errors_name_the_parameter() {
+        let unknown = query_problem(
+            "Query deserialize error: unknown field `indicatr`, expected one of `province`, `indicator`",
+        );
+        match unknown {
+            ApiError::InvalidParameter { parameter, detail } => {
+                assert_eq!(parameter, "indicatr");
+                assert!(detail.contains("did you mean `indicator`?"), "{detail}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let repeated = query_problem("Query deserialize error: duplicate field `sort`");
+        assert!(
+            matches!(repeated, ApiError::InvalidParameter { parameter, .. } if parameter == "sort")
+        );
+        assert!(matches!(
+            query_problem("invalid digit"),
+            ApiError::Malformed(_)
+        ));
+    }
+}

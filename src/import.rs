@@ -140,7 +140,10 @@ fn read_csv(body: &[u8]) -> Result<Vec<(usize, ObservationInput)>, Vec<FieldErro
         for (column, cell) in columns.iter().zip(record.iter()) {
             let cell = cell.trim();
             if let Some(column) = column {
-                if !cell.is_empty() {
+                let multiline = crate::domain::text::MULTILINE_FIELDS.contains(column);
+                if let Some(reason) = crate::domain::text::control_character(cell, multiline) {
+                    errors.push(FieldError::cell(row, *column, reason));
+                } else if !cell.is_empty() {
                     cells.insert(column, cell.to_owned());
                 }
             }
@@ -228,6 +231,13 @@ fn read_json(body: &[u8]) -> Result<Vec<(usize, ObservationInput)>, Vec<FieldErr
                 continue;
             }
         };
+        let refused = crate::domain::text::control_characters_in(&item);
+        if !refused.is_empty() {
+            for (pointer, reason) in refused {
+                errors.push(FieldError::cell(row, column_of(&pointer), reason));
+            }
+            continue;
+        }
         match serde_path_to_error::deserialize::<_, ObservationInput>(item) {
             Ok(input) => rows.push((row, input)),
             Err(e) => errors.push(FieldError::cell(
@@ -353,24 +363,36 @@ pub fn write(
     dry_run: bool,
     progress: &mut dyn FnMut(usize),
 ) -> ApiResult<ImportReport> {
-    let result = conn.transaction::<ImportReport, Abort, _>(|conn| {
-        let mut report = ImportReport { dry_run, rows: rows.len(), ..Default::default() };
+    let result = crate::db::write_transaction::<ImportReport, Abort, _>(conn, |conn| {
+        let mut report = ImportReport {
+            dry_run,
+            rows: rows.len(),
+            ..Default::default()
+        };
         let now = chrono::Utc::now().naive_utc();
-        let change = |action: &str, id: i32, before: Option<&Observation>, after: Option<&Observation>| NewChange {
+        let change = |action: &str,
+                      id: i32,
+                      before: Option<&Observation>,
+                      after: Option<&Observation>| NewChange {
             resource: "observation".into(),
             resource_id: id.to_string(),
             action: action.into(),
             actor: actor.to_owned(),
             changed_at: now,
             reason: reason.map(str::to_owned),
-            before: before.map(|o| serde_json::to_string(&ObservationView::from(o.clone())).expect("views serialize")),
-            after: after.map(|o| serde_json::to_string(&ObservationView::from(o.clone())).expect("views serialize")),
+            before: before.map(|o| {
+                serde_json::to_string(&ObservationView::from(o.clone())).expect("views serialize")
+            }),
+            after: after.map(|o| {
+                serde_json::to_string(&ObservationView::from(o.clone())).expect("views serialize")
+            }),
         };
         crate::store::version::bump(conn)?;
         let mut done = 0;
         for chunk in rows.chunks(CHUNK) {
             let provinces: HashSet<&str> = chunk.iter().map(|r| r.province_id.as_str()).collect();
-            let indicators: HashSet<&str> = chunk.iter().map(|r| r.indicator_code.as_str()).collect();
+            let indicators: HashSet<&str> =
+                chunk.iter().map(|r| r.indicator_code.as_str()).collect();
             let periods: HashSet<&str> = chunk.iter().map(|r| r.period_id.as_str()).collect();
             let existing: HashMap<(String, String, String), Observation> = observations::table
                 .filter(observations::province_id.eq_any(provinces))
@@ -379,16 +401,34 @@ pub fn write(
                 .select(Observation::as_select())
                 .load(conn)?
                 .into_iter()
-                .map(|o| ((o.province_id.clone(), o.indicator_code.clone(), o.period_id.clone()), o))
+                .map(|o| {
+                    (
+                        (
+                            o.province_id.clone(),
+                            o.indicator_code.clone(),
+                            o.period_id.clone(),
+                        ),
+                        o,
+                    )
+                })
                 .collect();
             let mut audit = Vec::new();
             let mut fresh = Vec::new();
             for row in chunk {
-                match existing.get(&(row.province_id.clone(), row.indicator_code.clone(), row.period_id.clone())) {
+                match existing.get(&(
+                    row.province_id.clone(),
+                    row.indicator_code.clone(),
+                    row.period_id.clone(),
+                )) {
                     Some(old) if same(old, row) => report.unchanged += 1,
                     Some(old) => {
                         crate::store::observations::update(conn, old.id, row)?;
-                        audit.push(change("update", old.id, Some(old), Some(&stored(old.id, row))));
+                        audit.push(change(
+                            "update",
+                            old.id,
+                            Some(old),
+                            Some(&stored(old.id, row)),
+                        ));
                         report.updated += 1;
                     }
                     None => fresh.push(row.clone()),
@@ -408,7 +448,11 @@ pub fn write(
             done += chunk.len();
             progress(done);
         }
-        if dry_run { Err(Abort::DryRun(report)) } else { Ok(report) }
+        if dry_run {
+            Err(Abort::DryRun(report))
+        } else {
+            Ok(report)
+        }
     });
     match result {
         Ok(report) | Err(Abort::DryRun(report)) => Ok(report),

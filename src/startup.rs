@@ -202,6 +202,16 @@ async fn fallback(
     })
 }
 
+/// Response headers a browser app on another origin may read: the validator it sends back,
+/// pagination, file names, where a new item lives and when to retry.
+const EXPOSED_HEADERS: [&str; 5] = [
+    "etag",
+    "link",
+    "content-disposition",
+    "location",
+    "retry-after",
+];
+
 /// The largest JSON body a single-item write accepts.
 pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 
@@ -265,7 +275,7 @@ pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyh
                     .allow_any_origin()
                     .allowed_methods([Method::GET, Method::HEAD, Method::OPTIONS])
                     .allow_any_header()
-                    .expose_headers(["link", "content-disposition"])
+                    .expose_headers(EXPOSED_HEADERS)
                     .max_age(86_400),
             )
             .wrap(Logger::default())

@@ -87,9 +87,14 @@ impl From<Award> for AwardView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct AwardListQuery {
-    /// Provinces by slug, GSO code or ISO code (comma-separated). Unknown: 400.
+    /// Provinces by slug, GSO code, ISO code or name (diacritics optional), comma-separated. A
+    /// code or name used in both eras means both units unless `as_of` picks one. Unknown: 400.
     #[param(example = "thanh-hoa")]
     pub province: Option<String>,
+    /// With a GSO code, ISO code or name in `province`: the unit in force on this date
+    /// (YYYY-MM-DD). Without it, a code or name used in both eras means both units.
+    #[param(example = "2024-12-31", format = Date)]
+    pub as_of: Option<String>,
     /// Period ids (comma-separated).
     pub period: Option<String>,
     /// Award types (comma-separated).
@@ -139,8 +144,9 @@ async fn list_awards(
         source_ids: params::list(query.source.as_deref()),
     };
     let province_refs = params::list(query.province.as_deref());
+    let as_of = params::date("as_of", query.as_of.as_deref())?;
     let page = with_conn(&pool, move |conn| {
-        filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
+        filter.province_ids = resolve_refs(conn, "province", &province_refs, as_of)?;
         totals.page(conn, "awards", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })

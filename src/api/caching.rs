@@ -22,6 +22,10 @@ fn matches(if_none_match: &str, tag: &str) -> bool {
         .any(|t| t == "*" || t == tag || t.strip_prefix("W/") == Some(tag))
 }
 
+/// One URL answers JSON or CSV by `Accept`, English or Vietnamese by `Accept-Language`: a shared
+/// cache must key on both. (The CORS middleware adds its own request headers to this list.)
+const VARY: &str = "Accept, Accept-Language";
+
 /// Freshness: the change feed is for polling, so always revalidated; the rest may be reused for
 /// a minute.
 fn cache_control(path: &str) -> &'static str {
@@ -81,10 +85,13 @@ pub async fn conditional_get(
         let not_modified = HttpResponse::NotModified()
             .insert_header((header::ETAG, tag_value))
             .insert_header((header::CACHE_CONTROL, control))
+            .insert_header((header::VARY, HeaderValue::from_static(VARY)))
             .finish();
         return Ok(ServiceResponse::new(request, not_modified));
     }
     head.headers_mut().insert(header::ETAG, tag_value);
+    head.headers_mut()
+        .insert(header::VARY, HeaderValue::from_static(VARY));
     if !head.headers().contains_key(header::CACHE_CONTROL) {
         head.headers_mut().insert(header::CACHE_CONTROL, control);
     }

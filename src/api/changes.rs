@@ -1,7 +1,7 @@
 //! `/changes`: the public audit feed apps poll to stay in sync, and each observation's history.
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
-use chrono::NaiveDateTime;
+use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -41,9 +41,10 @@ pub struct ChangeView {
     /// The `sub` of the token that made the change.
     #[schema(example = "alice")]
     pub actor: String,
-    /// UTC.
-    #[schema(value_type = String, example = "2026-06-30T08:00:00")]
-    pub changed_at: NaiveDateTime,
+    /// When, in UTC (RFC 3339, millisecond precision).
+    #[schema(value_type = String, format = DateTime, example = "2026-06-30T08:00:00.123Z")]
+    #[serde(serialize_with = "rfc3339_millis")]
+    pub changed_at: DateTime<Utc>,
     /// What the editor gave in `X-Change-Reason`.
     #[schema(example = "final figure published in June")]
     pub reason: Option<String>,
@@ -55,6 +56,10 @@ pub struct ChangeView {
     pub after: Option<serde_json::Value>,
 }
 
+fn rfc3339_millis<S: serde::Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&at.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
 impl From<Change> for ChangeView {
     fn from(c: Change) -> Self {
         let parse = |s: Option<String>| s.and_then(|s| serde_json::from_str(&s).ok());
@@ -64,7 +69,7 @@ impl From<Change> for ChangeView {
             resource_id: c.resource_id,
             action: c.action,
             actor: c.actor,
-            changed_at: c.changed_at,
+            changed_at: c.changed_at.and_utc(),
             reason: c.reason,
             before: parse(c.before),
             after: parse(c.after),

@@ -5,7 +5,6 @@
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
-use diesel::Connection;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -31,6 +30,14 @@ pub trait Editable: 'static {
     /// The path id.
     type Key: Clone + Send + std::fmt::Display;
 
+    /// A value field and the field holding its printed text (`value`, `value_text`): a patch
+    /// that changes the value without new text drops the old text, which described the old value.
+    const PRINTED_TEXT_OF: Option<(&'static str, &'static str)> = None;
+
+    /// Fields of the view that are not part of the input (names looked up from ids): left out
+    /// of the document a merge patch applies to.
+    const DERIVED: &'static [&'static str] = &[];
+
     /// The input field holding a client-chosen key (`id`, `code`); `None` when the server
     /// assigns ids.
     const CLIENT_KEY: Option<&'static str> = None;
@@ -49,8 +56,13 @@ pub trait Editable: 'static {
     /// server-assigned `id`.
     fn as_input(view: &Self::View) -> Value {
         let mut value = serde_json::to_value(view).expect("views serialize");
-        if let (None, Some(object)) = (Self::CLIENT_KEY, value.as_object_mut()) {
-            object.remove("id");
+        if let Some(object) = value.as_object_mut() {
+            if Self::CLIENT_KEY.is_none() {
+                object.remove("id");
+            }
+            for field in Self::DERIVED {
+                object.remove(*field);
+            }
         }
         value
     }
@@ -98,20 +110,49 @@ pub struct Conditions {
     reason: Option<String>,
 }
 
-impl Conditions {
-    pub fn from_request(req: &HttpRequest) -> Self {
-        let text = |name: &str| {
-            req.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        Conditions {
-            if_match: text("if-match"),
-            reason: text("x-change-reason")
-                .map(|r| r.trim().to_owned())
-                .filter(|r| !r.is_empty()),
+/// The header that carries why a write was made, recorded in the audit trail.
+pub const CHANGE_REASON: &str = "X-Change-Reason";
+
+/// `X-Change-Reason` as text: raw UTF-8 (`Sở TT&TT report`), or the RFC 8187 form
+/// `UTF-8''S%E1%BB%9F%20TT%26TT` for clients that can only send ASCII. What cannot be read is a
+/// 400 naming the header, never silently dropped.
+pub fn change_reason(req: &HttpRequest) -> ApiResult<Option<String>> {
+    let Some(value) = req.headers().get(CHANGE_REASON) else {
+        return Ok(None);
+    };
+    let bytes = value.as_bytes();
+    let unreadable = |why: &str| {
+        ApiError::invalid(
+            CHANGE_REASON,
+            format!("{CHANGE_REASON} {why}: send UTF-8 text, or UTF-8'' followed by the percent-encoded UTF-8 bytes (RFC 8187)"),
+        )
+    };
+    let text = match bytes.get(..7) {
+        Some(prefix) if prefix.eq_ignore_ascii_case(b"utf-8''") => {
+            percent_encoding::percent_decode(&bytes[7..])
+                .decode_utf8()
+                .map_err(|_| unreadable("is percent-encoded, but not UTF-8"))?
+                .into_owned()
         }
+        _ => String::from_utf8(bytes.to_vec()).map_err(|_| unreadable("is not UTF-8"))?,
+    };
+    if let Some(reason) = crate::domain::text::control_character(&text, true) {
+        return Err(unreadable(&reason));
+    }
+    let text = text.trim();
+    Ok((!text.is_empty()).then(|| text.to_owned()))
+}
+
+impl Conditions {
+    pub fn from_request(req: &HttpRequest) -> ApiResult<Self> {
+        Ok(Conditions {
+            if_match: req
+                .headers()
+                .get(header::IF_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            reason: change_reason(req)?,
+        })
     }
 
     /// `If-Match` against the item as any language's GET showed it.
@@ -134,6 +175,14 @@ impl Conditions {
 
 /// Deserializes a body, naming the offending field with a JSON pointer.
 pub fn parse_input<T: DeserializeOwned>(body: Value) -> ApiResult<T> {
+    let refused = crate::domain::text::control_characters_in(&body);
+    if !refused.is_empty() {
+        let errors: Vec<FieldError> = refused
+            .into_iter()
+            .map(|(pointer, reason)| FieldError::at(pointer, reason))
+            .collect();
+        return Err(invalid("body", errors));
+    }
     serde_path_to_error::deserialize(body).map_err(|err| {
         let pointer = pointer_of(&err.path().to_string());
         let detail = err.inner().to_string();
@@ -215,7 +264,7 @@ pub fn create<E: Editable>(
 ) -> ApiResult<Written<E::View>> {
     caller.require(E::ROLE)?;
     let input: E::Input = parse_input(body)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let valid = E::validate(conn, input)?.map_err(|errors| invalid(E::RESOURCE, errors))?;
         let existing = match E::holder(conn, &valid)? {
             Some(key) => Some(key),
@@ -241,10 +290,22 @@ pub fn create<E: Editable>(
             }
             None => (E::insert(conn, &valid)?, true, None),
         };
-        let view = E::load(conn, &key)?.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("written row vanished")))?;
+        let view = E::load(conn, &key)?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("written row vanished")))?;
         let action = if created { "create" } else { "update" };
-        audit(conn, (E::RESOURCE, &key.to_string(), action), caller, conditions.reason.as_deref(), before.as_ref(), Some(&view))?;
-        Ok(Written { view, created, location: format!("{base_path}/{key}") })
+        audit(
+            conn,
+            (E::RESOURCE, &key.to_string(), action),
+            caller,
+            conditions.reason.as_deref(),
+            before.as_ref(),
+            Some(&view),
+        )?;
+        Ok(Written {
+            view,
+            created,
+            location: format!("{base_path}/{key}"),
+        })
     })
 }
 
@@ -280,6 +341,11 @@ pub fn patch<E: Editable>(
         E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
     let mut document = E::as_input(&current);
     json_patch::merge(&mut document, &patch);
+    if let (Some((value, text)), Some(object)) = (E::PRINTED_TEXT_OF, document.as_object_mut()) {
+        if patch.get(value).is_some() && patch.get(text).is_none() {
+            object.insert(text.to_owned(), Value::Null);
+        }
+    }
     let input: E::Input = parse_input(document)?;
     write_over::<E>(conn, caller, key, input, conditions)
 }
@@ -291,7 +357,7 @@ fn write_over<E: Editable>(
     input: E::Input,
     conditions: &Conditions,
 ) -> ApiResult<E::View> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let before = E::load(conn, &key)?
             .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
         conditions.check_item::<E>(&before)?;
@@ -338,7 +404,7 @@ pub fn delete<E: Editable>(
     conditions: &Conditions,
 ) -> ApiResult<()> {
     caller.require(E::ROLE)?;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let before = E::load(conn, &key)?
             .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
         conditions.check_item::<E>(&before)?;
@@ -440,7 +506,7 @@ pub async fn create_handler<E: Editable>(
     pool: actix_web::web::Data<crate::db::Pool>,
     base_path: &'static str,
 ) -> ApiResult<HttpResponse> {
-    let conditions = Conditions::from_request(&req);
+    let conditions = Conditions::from_request(&req)?;
     let upsert = query.upsert()?;
     let done = super::with_conn(&pool, move |conn| {
         create::<E>(conn, &caller, body, upsert, &conditions, base_path)
@@ -458,7 +524,7 @@ pub async fn update_handler<E: Editable>(
     pool: actix_web::web::Data<crate::db::Pool>,
     merge: bool,
 ) -> ApiResult<HttpResponse> {
-    let conditions = Conditions::from_request(&req);
+    let conditions = Conditions::from_request(&req)?;
     let key = E::parse_key(&raw_key)?;
     let view = super::with_conn(&pool, move |conn| {
         if merge {
@@ -478,7 +544,7 @@ pub async fn delete_handler<E: Editable>(
     raw_key: String,
     pool: actix_web::web::Data<crate::db::Pool>,
 ) -> ApiResult<HttpResponse> {
-    let conditions = Conditions::from_request(&req);
+    let conditions = Conditions::from_request(&req)?;
     let key = E::parse_key(&raw_key)?;
     super::with_conn(&pool, move |conn| {
         delete::<E>(conn, &caller, key, &conditions)

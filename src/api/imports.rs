@@ -97,11 +97,7 @@ async fn create_import(
         }
         body.extend_from_slice(&chunk);
     }
-    let reason = req
-        .headers()
-        .get("x-change-reason")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let reason = super::edit::change_reason(&req)?;
     let actor = caller.claims.sub.clone();
     let report = with_conn(&pool, move |conn| {
         import::run(

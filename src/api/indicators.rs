@@ -178,19 +178,42 @@ async fn get_indicator(
     super::edit::fetch::<IndicatorEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
 }
 
-/// Checks that every code in a filter exists; an unknown one is a 400 naming it.
-pub fn check_codes(conn: &mut DbConnection, name: &str, codes: &[String]) -> ApiResult<()> {
-    if codes.is_empty() {
-        return Ok(());
+/// Resolves an indicator filter's references to codes: a code, or a name in either language
+/// (diacritics and case ignored). An unknown one is a 400 naming it, with the closest code.
+pub fn resolve_codes(
+    conn: &mut DbConnection,
+    name: &str,
+    refs: &[String],
+) -> ApiResult<Vec<String>> {
+    if refs.is_empty() {
+        return Ok(Vec::new());
     }
-    let found = store::existing(conn, codes)?;
-    match codes.iter().find(|c| !found.contains(c)) {
-        Some(missing) => Err(ApiError::invalid(
-            name,
-            format!("`{name}`: no indicator has the code `{missing}`"),
-        )),
-        None => Ok(()),
+    let catalogue = store::names(conn)?;
+    let mut codes = Vec::new();
+    for reference in refs {
+        let folded = fold(reference);
+        let found = catalogue
+            .iter()
+            .find(|(code, vi, en)| code == reference || fold(vi) == folded || fold(en) == folded);
+        match found {
+            Some((code, _, _)) if !codes.contains(code) => codes.push(code.clone()),
+            Some(_) => {}
+            None => {
+                let hint = catalogue
+                    .iter()
+                    .map(|(code, _, _)| (strsim::levenshtein(reference, code), code))
+                    .filter(|(distance, _)| *distance <= 2)
+                    .min_by_key(|(distance, _)| *distance)
+                    .map(|(_, code)| format!("; did you mean `{code}`?"))
+                    .unwrap_or_default();
+                return Err(ApiError::invalid(
+                    name,
+                    format!("`{name}`: no indicator has the code or name `{reference}`{hint}"),
+                ));
+            }
+        }
     }
+    Ok(codes)
 }
 
 /// An indicator to write (admins only); `code` is chosen by the client.

@@ -7,8 +7,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
-use super::refs::{self, Catalog, NumberInput};
-use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
+use super::params::Lang;
+use super::refs::{self, Catalog, Labels, Names, NumberInput};
+use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_conn};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::db::Pool;
@@ -36,8 +37,14 @@ pub struct ObservationView {
     pub id: i32,
     #[schema(example = "bac-giang")]
     pub province_id: String,
+    /// The province's name in the requested language (`lang`, `Accept-Language`).
+    #[schema(example = "Bac Giang")]
+    pub province_name: String,
     #[schema(example = "phone_subscribers")]
     pub indicator_code: String,
+    /// The indicator's name in the requested language.
+    #[schema(example = "Telephone subscribers")]
+    pub indicator_name: String,
     #[schema(example = "2022")]
     pub period_id: String,
     #[schema(example = 1850000.0)]
@@ -63,6 +70,26 @@ pub struct ObservationView {
         example = "Toàn tỉnh Bắc Giang hiện có tổng thuê bao điện thoại ước đạt 1,85 triệu, bằng 102,8% so với cùng kỳ"
     )]
     pub quote: Option<String>,
+    /// Both languages' names of the province and the indicator, for `localized`.
+    #[serde(skip)]
+    pub names: (Names, Names),
+}
+
+impl ObservationView {
+    /// Adds the province's and the indicator's names, in `lang`.
+    pub fn labelled(mut self, labels: &Labels, lang: Lang) -> Self {
+        self.names = (
+            labels.province(&self.province_id),
+            labels.indicator(&self.indicator_code),
+        );
+        self.localized(lang)
+    }
+
+    pub fn localized(mut self, lang: Lang) -> Self {
+        self.province_name = self.names.0.pick(lang);
+        self.indicator_name = self.names.1.pick(lang);
+        self
+    }
 }
 
 impl From<Observation> for ObservationView {
@@ -71,6 +98,8 @@ impl From<Observation> for ObservationView {
             id: o.id,
             province_id: o.province_id,
             indicator_code: o.indicator_code,
+            province_name: String::new(),
+            indicator_name: String::new(),
             period_id: o.period_id,
             value: o.value,
             unit: o.unit,
@@ -81,6 +110,7 @@ impl From<Observation> for ObservationView {
             value_text: o.value_text,
             source_id: o.source_id,
             quote: o.quote,
+            names: Default::default(),
         }
     }
 }
@@ -90,9 +120,14 @@ impl From<Observation> for ObservationView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ObservationListQuery {
-    /// Provinces by slug, GSO code or ISO code. A GSO code used in both eras means today's unit. Unknown: 400.
+    /// Provinces by slug, GSO code, ISO code or name (diacritics optional), comma-separated. A
+    /// code or name used in both eras means both units unless `as_of` picks one. Unknown: 400.
     #[param(example = "bac-giang")]
     pub province: Option<String>,
+    /// With a GSO code, ISO code or name in `province`: the unit in force on this date
+    /// (YYYY-MM-DD). Without it, a code or name used in both eras means both units.
+    #[param(example = "2024-12-31", format = Date)]
+    pub as_of: Option<String>,
     /// Indicator codes. Unknown: 400.
     #[param(example = "phone_subscribers,internet_subscribers")]
     pub indicator: Option<String>,
@@ -207,15 +242,18 @@ async fn list_observations(
         query.include_predecessors.as_deref(),
     )?;
     let province_refs = params::list(query.province.as_deref());
-    let page = with_conn(&pool, move |conn| {
-        filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
+    let as_of = params::date("as_of", query.as_of.as_deref())?;
+    let lang = params::lang(&req, query.lang.as_deref())?;
+    let (page, labels) = with_conn(&pool, move |conn| {
+        filter.province_ids = resolve_refs(conn, "province", &province_refs, as_of)?;
         if include_predecessors {
             filter.province_ids = with_predecessors(conn, &filter.province_ids)?;
         }
-        check_codes(conn, "indicator", &filter.indicator_codes)?;
-        totals.page(conn, "observations", &filter, |conn, known| {
+        filter.indicator_codes = resolve_codes(conn, "indicator", &filter.indicator_codes)?;
+        let page = totals.page(conn, "observations", &filter, |conn, known| {
             store::list(conn, &filter, sort, &page_request, known)
-        })
+        })?;
+        Ok((page, Labels::load(conn)?))
     })
     .await?;
     Ok(listing::respond(
@@ -225,7 +263,7 @@ async fn list_observations(
         sort.name(),
         limit,
         page,
-        ObservationView::from,
+        |o| ObservationView::from(o).labelled(&labels, lang),
     ))
 }
 
@@ -292,7 +330,15 @@ pub fn validate_observation(
     let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
     let indicator = catalog.indicator(&mut errors, "/indicator_code", &input.indicator_code);
     let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
-    let figure = refs::figure(&mut errors, "/value", &input.value);
+    let unit_of_indicator = indicator.map(|i| i.unit.as_str());
+    let figure = refs::figure(&mut errors, "/value", &input.value, unit_of_indicator);
+    let value_text = refs::printed_text(
+        &mut errors,
+        "/value_text",
+        input.value_text.clone(),
+        figure.as_ref(),
+        unit_of_indicator,
+    );
     let status = input.status.clone().unwrap_or_else(|| {
         if figure.as_ref().is_some_and(|f| f.estimated) {
             "estimated"
@@ -322,7 +368,7 @@ pub fn validate_observation(
             period_start: period.start_date(),
             period_end: period.end_date(),
             value: figure.value,
-            value_text: input.value_text.or(figure.text),
+            value_text,
             unit,
             status,
             qualifier,
@@ -342,6 +388,7 @@ pub struct ObservationEdit;
 impl Editable for ObservationEdit {
     const RESOURCE: &'static str = "observation";
     const ROLE: Role = Role::Editor;
+    const PRINTED_TEXT_OF: Option<(&'static str, &'static str)> = Some(("value", "value_text"));
     type Input = ObservationInput;
     type View = ObservationView;
     type Valid = NewObservation;
@@ -350,8 +397,17 @@ impl Editable for ObservationEdit {
     fn parse_key(raw: &str) -> ApiResult<i32> {
         params::id("observation", raw)
     }
+    const DERIVED: &'static [&'static str] = &["province_name", "indicator_name"];
+
     fn load(conn: &mut DbConnection, key: &i32) -> ApiResult<Option<ObservationView>> {
-        Ok(store::find(conn, *key)?.map(ObservationView::from))
+        let Some(row) = store::find(conn, *key)? else {
+            return Ok(None);
+        };
+        let labels = Labels::load(conn)?;
+        Ok(Some(ObservationView::from(row).labelled(&labels, Lang::En)))
+    }
+    fn localize(view: ObservationView, lang: Lang) -> ObservationView {
+        view.localized(lang)
     }
     fn validate(
         conn: &mut DbConnection,

@@ -10,10 +10,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::awards::AwardView;
 use super::params;
 use super::provinces::ProvinceView;
+use super::rankings::{rank_companion, reported_ranks, standings, unit_set};
 use super::targets::{with_actuals, TargetView};
 use super::with_conn;
 use crate::db::Pool;
-use crate::domain::analysis::{competition_ranks, Direction};
+use crate::domain::analysis::{standing, Direction, RankBasis};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::awards::{self, AwardFilter};
 use crate::store::observations::{self, Observation, ObservationFilter};
@@ -24,7 +25,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_profile);
 }
 
-/// The latest value of one indicator, with its rank among provinces.
+/// The latest value of one indicator, with its standing among the units of its era.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ProfileFigure {
     #[schema(example = "internet_subscribers")]
@@ -38,11 +39,20 @@ pub struct ProfileFigure {
     pub value: f64,
     pub status: String,
     pub qualifier: Option<String>,
-    /// Computed among the provinces with a value for this indicator and period.
-    pub rank: usize,
-    pub of: usize,
-    /// A rank the source printed (10/63), for rank indicators.
-    pub rank_of: Option<i32>,
+    /// The rank to quote: chiso's own when every unit of the set has a value, else the rank the
+    /// source printed, else null (see `GET /indicators/{code}/ranking`).
+    #[schema(example = 10)]
+    pub rank: Option<i64>,
+    #[schema(example = 63)]
+    pub rank_of: Option<i64>,
+    pub rank_basis: Option<RankBasis>,
+    /// chiso's rank among the units with a value for this indicator and period...
+    pub computed_rank: usize,
+    /// ...and how many those are.
+    pub computed_rank_of: usize,
+    /// The units of the set (63 before 1 July 2025, 34 after).
+    #[schema(example = 63)]
+    pub units: usize,
     pub observation_id: i32,
     pub source_id: Option<String>,
     pub quote: Option<String>,
@@ -59,6 +69,11 @@ pub struct Profile {
     pub targets: Vec<TargetView>,
     /// Awards (of the period, if given).
     pub awards: Vec<AwardView>,
+    /// For a unit formed on 1 July 2025 that has no figures of its own yet: its predecessors
+    /// that do (their profiles, or `/series?include_predecessors=true`, give their history).
+    pub predecessors_with_figures: Vec<String>,
+    /// Why `figures` is empty, when it is.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -150,21 +165,41 @@ async fn get_profile(
                 ..Default::default()
             },
         )?;
+        let registry = crate::store::provinces::Registry::load(conn)?;
+        let companions: Vec<String> = latest
+            .keys()
+            .filter_map(|code| catalogue.get(code).and_then(rank_companion))
+            .collect();
+        let reported = reported_ranks(
+            conn,
+            companions,
+            latest.values().map(|o| o.period_id.clone()).collect(),
+        )?;
         let mut figures: Vec<ProfileFigure> = latest
             .into_values()
             .filter_map(|o| {
                 let indicator = catalogue.get(&o.indicator_code)?;
-                let group: Vec<&Observation> = peers
+                let same: Vec<&Observation> = peers
                     .iter()
                     .filter(|p| p.indicator_code == o.indicator_code && p.period_id == o.period_id)
                     .collect();
-                let values: Vec<f64> = group.iter().map(|p| p.value).collect();
-                let ranks = competition_ranks(&values, Direction::parse(&indicator.direction));
-                let rank = group
+                let ids: Vec<&str> = same.iter().map(|p| p.province_id.as_str()).collect();
+                let (_, set) = unit_set(&registry, None, o.period_end, &ids);
+                let group: Vec<&Observation> =
+                    same.into_iter().filter(|p| set.contains(&p.province_id)).collect();
+                let printed: HashMap<String, (f64, Option<i32>)> = rank_companion(indicator)
+                    .and_then(|code| {
+                        let key = (code, o.province_id.clone(), o.period_id.clone());
+                        reported.get(&key).map(|rank| (o.province_id.clone(), *rank))
+                    })
+                    .into_iter()
+                    .collect();
+                let places = standings(&group, Direction::parse(&indicator.direction), set.len(), &printed);
+                let place = group
                     .iter()
                     .position(|p| p.id == o.id)
-                    .map(|i| ranks[i])
-                    .unwrap_or(1);
+                    .map(|i| places[i])
+                    .unwrap_or_else(|| standing(1, 1, set.len(), printed.get(&o.province_id).copied()));
                 Some(ProfileFigure {
                     indicator_name: lang.pick(&indicator.name_en, &indicator.name_vi).to_owned(),
                     category: indicator.category.clone(),
@@ -174,9 +209,12 @@ async fn get_profile(
                     value: o.value,
                     status: o.status,
                     qualifier: o.qualifier,
-                    rank,
-                    of: group.len(),
-                    rank_of: o.rank_of,
+                    rank: place.rank,
+                    rank_of: place.rank_of,
+                    rank_basis: place.basis,
+                    computed_rank: place.computed_rank,
+                    computed_rank_of: place.computed_rank_of,
+                    units: set.len(),
                     observation_id: o.id,
                     source_id: o.source_id,
                     quote: o.quote,
@@ -224,12 +262,46 @@ async fn get_profile(
         .into_iter()
         .map(AwardView::from)
         .collect();
+        let mut predecessors_with_figures = Vec::new();
+        let mut note = None;
+        if figures.is_empty() {
+            let predecessors: Vec<String> = crate::store::provinces::lineage_of(conn, &[province.id.clone()])?
+                .into_iter()
+                .filter(|link| link.successor_id == province.id)
+                .map(|link| link.predecessor_id)
+                .collect();
+            if !predecessors.is_empty() {
+                let with_figures = observations::matching(
+                    conn,
+                    &ObservationFilter {
+                        province_ids: predecessors.clone(),
+                        ends_by: period.map(|p| p.end_date()),
+                        ..Default::default()
+                    },
+                )?;
+                predecessors_with_figures = predecessors
+                    .into_iter()
+                    .filter(|p| with_figures.iter().any(|o| &o.province_id == p))
+                    .collect();
+            }
+            note = Some(if predecessors_with_figures.is_empty() {
+                format!("chiso has no figures for {} yet", province.id)
+            } else {
+                format!(
+                    "{} has no figures of its own yet; the units merged into it do: {} (see their profiles, or /api/v1/series?include_predecessors=true)",
+                    province.id,
+                    predecessors_with_figures.join(", ")
+                )
+            });
+        }
         Ok(Profile {
             province,
             period: period.map(|p| p.to_string()),
             figures,
             targets,
             awards,
+            predecessors_with_figures,
+            note,
         })
     })
     .await?;

@@ -312,31 +312,50 @@ async fn get_province(
     Ok(super::edit::updated(&view.localized(lang)))
 }
 
-/// Resolves comma-separated province references (slug, GSO or ISO) to ids, as of today.
-/// An unknown reference is a 400 naming it.
+/// Resolves a province filter's references (slug, GSO code, ISO code or name) to ids. With
+/// `as_of`, a code or name names the unit in force that day; without it, every unit that bore
+/// it (24 is Bắc Giang's figures and the 2025 Bắc Ninh's). An unknown reference is a 400
+/// naming it, with the closest slug when there is one.
 pub fn resolve_refs(
     conn: &mut DbConnection,
     name: &str,
     refs: &[String],
+    as_of: Option<NaiveDate>,
 ) -> ApiResult<Vec<String>> {
     if refs.is_empty() {
         return Ok(Vec::new());
     }
-    let today = chrono::Utc::now().date_naive();
     let registry = store::Registry::load(conn)?;
-    refs.iter()
-        .map(|r| {
-            registry
-                .resolve(r, today)
-                .map(|resolved| resolved.province.id)
-                .ok_or_else(|| {
-                    ApiError::invalid(
-                        name,
-                        format!("`{name}`: no province has the slug, GSO code or ISO code `{r}`"),
-                    )
-                })
-        })
-        .collect()
+    let mut ids = Vec::new();
+    for reference in refs {
+        let found: Vec<String> = match as_of {
+            Some(date) => registry
+                .resolve(reference, date)
+                .map(|r| vec![r.province.id])
+                .unwrap_or_default(),
+            None => registry
+                .candidates(reference)
+                .into_iter()
+                .map(|p| p.id.clone())
+                .collect(),
+        };
+        if found.is_empty() {
+            let hint = registry
+                .suggest(reference)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(ApiError::invalid(
+                name,
+                format!("`{name}`: no province has the slug, GSO code, ISO code or name `{reference}`{hint}"),
+            ));
+        }
+        for id in found {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// A province to write (admins only); `id` is the slug the client chooses. Lineage links are
@@ -406,7 +425,7 @@ impl Editable for ProvinceEdit {
         view.localized(lang)
     }
     fn validate(
-        _conn: &mut DbConnection,
+        conn: &mut DbConnection,
         input: ProvinceInput,
     ) -> ApiResult<Result<Province, Vec<FieldError>>> {
         let mut errors = Errors::default();
@@ -415,6 +434,26 @@ impl Editable for ProvinceEdit {
             errors.add(
                 "/gso_code",
                 format!("`{}` is not a two-digit GSO code", input.gso_code),
+            );
+        } else if let Some(holder) = store::gso_code_holders(
+            conn,
+            &input.gso_code,
+            &input.id,
+            input.valid_from,
+            input.valid_to,
+        )?
+        .first()
+        {
+            let span = |d: Option<NaiveDate>| d.map_or("…".to_owned(), |d| d.to_string());
+            errors.add(
+                "/gso_code",
+                format!(
+                    "GSO code {} belongs to `{}` ({} to {}) over part of this unit's period: a code names one unit at any date",
+                    input.gso_code,
+                    holder.id,
+                    span(holder.valid_from),
+                    span(holder.valid_to)
+                ),
             );
         }
         if let Some(iso) = &input.iso_code {

@@ -1,6 +1,8 @@
 //! `/indicators/{code}/ranking`: where each province stands on an indicator in a period.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
 
 use actix_web::{get, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -11,7 +13,7 @@ use super::listing::{csv_response, Format};
 use super::params::{self, Lang};
 use super::with_conn;
 use crate::db::{DbConnection, Pool};
-use crate::domain::analysis::{competition_ranks, Direction};
+use crate::domain::analysis::{competition_ranks, standing, Direction, RankBasis, Standing};
 use crate::domain::vocab;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::indicators::{self, Indicator};
@@ -25,10 +27,22 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// One province's place.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct RankingRow {
-    /// Computed by chiso among the provinces with a value, following the indicator's direction;
-    /// ties share a rank (1, 2, 2, 4).
+    /// The rank to quote: chiso's own when every unit of the set has a value (`rank_basis`
+    /// `computed`), else the rank the source printed (`reported`), else null.
+    #[schema(example = 10)]
+    pub rank: Option<i64>,
+    /// Out of how many `rank` is: the set's size, or the printed denominator.
+    #[schema(example = 63)]
+    pub rank_of: Option<i64>,
+    /// `computed`, `reported`, or null when there is no rank to quote.
+    pub rank_basis: Option<RankBasis>,
+    /// chiso's rank among the units with a value, following the indicator's direction; ties
+    /// share a rank (1, 2, 2, 4).
     #[schema(example = 1)]
-    pub rank: usize,
+    pub computed_rank: usize,
+    /// How many units have a value: `computed_rank` is among these only.
+    #[schema(example = 3)]
+    pub computed_rank_of: usize,
     #[schema(example = "bac-giang")]
     pub province_id: String,
     #[schema(example = "Bac Giang")]
@@ -51,14 +65,24 @@ pub struct RankingRow {
     pub quote: Option<String>,
 }
 
-/// What was ranked.
+/// What was ranked, among which units, and how complete it is.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RankingMeta {
     /// Rows in `data`.
     pub total: usize,
-    /// How many provinces have a value: the `of` of every computed rank.
-    #[schema(example = 5)]
-    pub of: usize,
+    /// The units ranked among: those in force on `as_of` (63 before 1 July 2025, 34 after).
+    #[schema(example = 63)]
+    pub units: usize,
+    /// How many of them have a value.
+    #[schema(example = 3)]
+    pub with_value: usize,
+    /// Every unit has a value, so chiso's ranks are ranks among all of them.
+    pub complete: bool,
+    /// `2008` (the 63 units) or `2025` (the 34).
+    #[schema(example = "2008")]
+    pub era: String,
+    /// The date whose units were ranked.
+    pub as_of: chrono::NaiveDate,
     #[schema(example = "pci_score")]
     pub indicator: String,
     pub indicator_name: String,
@@ -67,8 +91,8 @@ pub struct RankingMeta {
     pub direction: String,
     #[schema(example = "2022")]
     pub period: String,
-    /// The date whose units were ranked, when `era` or `as_of` was given.
-    pub as_of: Option<chrono::NaiveDate>,
+    /// Why the ranking is empty or partial, in words.
+    pub note: Option<String>,
 }
 
 /// A ranking.
@@ -101,7 +125,7 @@ pub struct RankingQuery {
 
 /// The indicator that carries the printed rank of `indicator`: itself for a rank, `x_rank` for
 /// `x_score` (PCI, PAR Index).
-fn rank_companion(indicator: &Indicator) -> Option<String> {
+pub fn rank_companion(indicator: &Indicator) -> Option<String> {
     if indicator.unit == "rank" {
         Some(indicator.code.clone())
     } else {
@@ -112,73 +136,139 @@ fn rank_companion(indicator: &Indicator) -> Option<String> {
     }
 }
 
-/// Ranks the provinces with a value for `indicator` in `period` (all periods' latest when
-/// `period` is None), optionally among the units in force on `as_of`.
+/// The units a ranking is among: with `as_of`, those in force then; otherwise those in force at
+/// the end of the period, unless the period's figures belong to the units formed on 1 July
+/// 2025 (DTI 2024 was published for the 34), in which case those.
+pub fn unit_set(
+    registry: &Registry,
+    as_of: Option<NaiveDate>,
+    period_end: NaiveDate,
+    with_value: &[&str],
+) -> (NaiveDate, HashSet<String>) {
+    let units_on = |date: NaiveDate| -> HashSet<String> {
+        registry.in_force_on(date).map(|p| p.id.clone()).collect()
+    };
+    if let Some(date) = as_of {
+        return (date, units_on(date));
+    }
+    let at_end = units_on(period_end);
+    let merger = vocab::merger_date();
+    if period_end < merger {
+        let after = units_on(merger);
+        let count =
+            |set: &HashSet<String>| with_value.iter().filter(|id| set.contains(**id)).count();
+        if count(&after) > count(&at_end) {
+            return (merger, after);
+        }
+    }
+    (period_end, at_end)
+}
+
+/// Standings of `rows` (one indicator, one period, units of one set of `units`), in their order.
+pub fn standings(
+    rows: &[&Observation],
+    direction: Direction,
+    units: usize,
+    reported: &HashMap<String, (f64, Option<i32>)>,
+) -> Vec<Standing> {
+    let values: Vec<f64> = rows.iter().map(|o| o.value).collect();
+    competition_ranks(&values, direction)
+        .into_iter()
+        .zip(rows)
+        .map(|(rank, o)| {
+            standing(
+                rank,
+                rows.len(),
+                units,
+                reported.get(&o.province_id).copied(),
+            )
+        })
+        .collect()
+}
+
+/// Printed ranks: the values of the `companions` (rank indicators) in the periods, by
+/// (indicator, province, period).
+pub fn reported_ranks(
+    conn: &mut DbConnection,
+    companions: Vec<String>,
+    period_ids: Vec<String>,
+) -> ApiResult<HashMap<(String, String, String), (f64, Option<i32>)>> {
+    if companions.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let filter = ObservationFilter {
+        indicator_codes: companions,
+        period_ids,
+        ..Default::default()
+    };
+    Ok(observations::matching(conn, &filter)?
+        .into_iter()
+        .map(|o| {
+            (
+                (o.indicator_code, o.province_id, o.period_id),
+                (o.value, o.rank_of),
+            )
+        })
+        .collect())
+}
+
+/// Ranks the provinces with a value for `indicator` in `period` (the latest period with a value
+/// when None) among a set of units (see [`unit_set`]).
 pub fn rank(
     conn: &mut DbConnection,
     indicator: &Indicator,
     period: Option<String>,
-    as_of: Option<chrono::NaiveDate>,
+    as_of: Option<NaiveDate>,
     lang: Lang,
 ) -> ApiResult<Ranking> {
     let period = match period {
         Some(p) => p,
-        None => {
-            let filter = ObservationFilter {
-                indicator_codes: vec![indicator.code.clone()],
-                ..Default::default()
-            };
-            let all = observations::matching(conn, &filter)?;
-            match all.iter().max_by_key(|o| (o.period_end, o.period_start)) {
-                Some(latest) => latest.period_id.clone(),
-                None => {
-                    return Err(ApiError::not_found(
-                        "ranking",
-                        format!("{} (no values yet)", indicator.code),
-                    ))
-                }
+        None => match observations::latest_period(conn, &indicator.code)? {
+            Some(latest) => latest,
+            None => {
+                return Err(ApiError::not_found(
+                    "ranking",
+                    format!("{} (no values yet)", indicator.code),
+                ))
             }
-        }
+        },
     };
+    let period_end = params::period("period", &period)?.end_date();
     let registry = Registry::load(conn)?;
-    let in_force = |id: &str| match as_of {
-        None => true,
-        Some(date) => registry
-            .resolve(id, date)
-            .is_some_and(|r| r.province.in_force_on(date)),
-    };
     let filter = ObservationFilter {
         indicator_codes: vec![indicator.code.clone()],
         period_ids: vec![period.clone()],
         ..Default::default()
     };
-    let rows: Vec<Observation> = observations::matching(conn, &filter)?
-        .into_iter()
-        .filter(|o| in_force(&o.province_id))
+    let all_rows = observations::matching(conn, &filter)?;
+    let ids: Vec<&str> = all_rows.iter().map(|o| o.province_id.as_str()).collect();
+    let (date, set) = unit_set(&registry, as_of, period_end, &ids);
+    let rows: Vec<&Observation> = all_rows
+        .iter()
+        .filter(|o| set.contains(&o.province_id))
         .collect();
     let companion = rank_companion(indicator);
-    let reported: HashMap<String, (f64, Option<i32>)> = match &companion {
-        Some(code) => {
-            let filter = ObservationFilter {
-                indicator_codes: vec![code.clone()],
-                period_ids: vec![period.clone()],
-                ..Default::default()
-            };
-            observations::matching(conn, &filter)?
-                .into_iter()
-                .map(|o| (o.province_id, (o.value, o.rank_of)))
-                .collect()
-        }
-        None => HashMap::new(),
-    };
-    let values: Vec<f64> = rows.iter().map(|o| o.value).collect();
-    let ranks = competition_ranks(&values, Direction::parse(&indicator.direction));
+    let reported: HashMap<String, (f64, Option<i32>)> = reported_ranks(
+        conn,
+        companion.iter().cloned().collect(),
+        vec![period.clone()],
+    )?
+    .into_iter()
+    .map(|((_, province, _), rank)| (province, rank))
+    .collect();
+    let places = standings(
+        &rows,
+        Direction::parse(&indicator.direction),
+        set.len(),
+        &reported,
+    );
+    let today = chrono::Utc::now().date_naive();
     let mut data: Vec<RankingRow> = rows
         .into_iter()
-        .zip(ranks)
-        .map(|(o, rank)| {
+        .zip(places)
+        .map(|(o, place)| {
             let name = registry
-                .resolve(&o.province_id, chrono::Utc::now().date_naive())
+                .resolve(&o.province_id, today)
                 .map(|r| {
                     lang.pick(&r.province.name_en, &r.province.name_vi)
                         .to_owned()
@@ -186,36 +276,62 @@ pub fn rank(
                 .unwrap_or_default();
             let printed = reported.get(&o.province_id);
             RankingRow {
-                rank,
+                rank: place.rank,
+                rank_of: place.rank_of,
+                rank_basis: place.basis,
+                computed_rank: place.computed_rank,
+                computed_rank_of: place.computed_rank_of,
                 province_name: name,
                 reported_rank: printed.map(|p| p.0),
                 reported_rank_of: printed.and_then(|p| p.1),
                 reported_rank_indicator: printed.and(companion.clone()),
-                province_id: o.province_id,
+                province_id: o.province_id.clone(),
                 value: o.value,
-                unit: o.unit,
-                status: o.status,
-                qualifier: o.qualifier,
-                source_id: o.source_id,
-                quote: o.quote,
+                unit: o.unit.clone(),
+                status: o.status.clone(),
+                qualifier: o.qualifier.clone(),
+                source_id: o.source_id.clone(),
+                quote: o.quote.clone(),
             }
         })
         .collect();
     data.sort_by(|a, b| {
-        a.rank
-            .cmp(&b.rank)
+        a.computed_rank
+            .cmp(&b.computed_rank)
             .then_with(|| a.province_id.cmp(&b.province_id))
     });
+    let (units, with_value) = (set.len(), data.len());
+    let note = if with_value == 0 {
+        Some(format!(
+            "none of the {units} units in force on {date} has a value of {} for {period}",
+            indicator.code
+        ))
+    } else if with_value < units {
+        Some(format!(
+            "{with_value} of the {units} units have a value: `computed_rank` is among those {with_value} only, so `rank` is the rank the source printed where it printed one"
+        ))
+    } else {
+        None
+    };
     Ok(Ranking {
         meta: RankingMeta {
-            total: data.len(),
-            of: data.len(),
+            total: with_value,
+            units,
+            with_value,
+            complete: units > 0 && with_value == units,
+            era: if date < vocab::merger_date() {
+                "2008"
+            } else {
+                "2025"
+            }
+            .to_owned(),
+            as_of: date,
             indicator: indicator.code.clone(),
             indicator_name: lang.pick(&indicator.name_en, &indicator.name_vi).to_owned(),
             unit: indicator.unit.clone(),
             direction: indicator.direction.clone(),
             period,
-            as_of,
+            note,
         },
         data,
     })
@@ -223,11 +339,12 @@ pub fn rank(
 
 /// Rank provinces on an indicator.
 ///
-/// Provinces with a value in the period, ranked by chiso following the indicator's direction
-/// (ties share a rank: 1, 2, 2, 4), with `of` the number ranked. Where the source printed a rank
-/// (10/63), it stands beside the computed one as `reported_rank`: for a rank indicator its own
-/// value, for `x_score` the `x_rank` figure. Ranks are computed among the provinces chiso has
-/// figures for, not all 63 or 34.
+/// Provinces with a value in the period, among the 63 units of 2008-2025 or the 34 since 1 July
+/// 2025 (`era`, `as_of`, or the period's). chiso ranks them by the indicator's direction
+/// (`computed_rank`; ties share a rank: 1, 2, 2, 4) among the `with_value` that have a value.
+/// `rank` is the one to quote: chiso's own when every unit has a value, else the rank the source
+/// printed (10/63: for a rank indicator its own value, for `x_score` the `x_rank` figure), else
+/// null. `meta.note` says why a ranking is partial or empty.
 #[utoipa::path(
     tag = "indicators",
     params(("code" = String, Path, example = "pci_score"), RankingQuery),

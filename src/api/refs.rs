@@ -33,7 +33,14 @@ pub struct Figure {
     pub denominator: Option<i32>,
 }
 
-pub fn figure(errors: &mut Errors, pointer: &str, input: &NumberInput) -> Option<Figure> {
+/// Reads a value given as a number or as Vietnamese text; text may end in a word of `unit`
+/// ("2,98 triệu thuê bao" for subscribers), and a refusal names the words accepted.
+pub fn figure(
+    errors: &mut Errors,
+    pointer: &str,
+    input: &NumberInput,
+    unit: Option<&str>,
+) -> Option<Figure> {
     match input {
         NumberInput::Number(v) if v.is_finite() => Some(Figure {
             value: *v,
@@ -46,7 +53,7 @@ pub fn figure(errors: &mut Errors, pointer: &str, input: &NumberInput) -> Option
             errors.add(pointer, "the value must be a finite number");
             None
         }
-        NumberInput::Text(text) => match vn_number::parse(text) {
+        NumberInput::Text(text) => match vn_number::parse_for_unit(text, unit.unwrap_or("")) {
             Ok(n) => Some(Figure {
                 value: n.value,
                 text: Some(text.clone()),
@@ -55,11 +62,60 @@ pub fn figure(errors: &mut Errors, pointer: &str, input: &NumberInput) -> Option
                 denominator: n.denominator.and_then(|d| i32::try_from(d).ok()),
             }),
             Err(e) => {
-                errors.add(pointer, e.to_string());
+                let words = vn_number::unit_words(unit.unwrap_or(""));
+                let accepted = match (unit, words) {
+                    (Some(unit), []) => format!(
+                        "; figures of unit `{unit}` take no word after the number (beyond a scale such as `triệu`, `%` or `đồng`)"
+                    ),
+                    (Some(unit), words) => format!(
+                        "; after a figure of unit `{unit}` the words accepted are: {}",
+                        words.join(", ")
+                    ),
+                    (None, _) => String::new(),
+                };
+                errors.add(pointer, format!("{e}{accepted}"));
                 None
             }
         },
     }
+}
+
+/// The printed text stored beside a value: the value's own text when it came as text, else
+/// `value_text` if given, which must read back to the value so the two never contradict.
+pub fn printed_text(
+    errors: &mut Errors,
+    pointer: &str,
+    given: Option<String>,
+    figure: Option<&Figure>,
+    unit: Option<&str>,
+) -> Option<String> {
+    let figure = figure?;
+    let given = given.filter(|t| !t.trim().is_empty());
+    let Some(text) = given else {
+        return figure.text.clone();
+    };
+    match vn_number::parse_for_unit(&text, unit.unwrap_or("")) {
+        Ok(read) if same_value(read.value, figure.value) => Some(text),
+        Ok(read) => {
+            errors.add(
+                pointer,
+                format!(
+                    "`{text}` reads as {}, not the value {}: send the printed text of the new value, or null",
+                    read.value, figure.value
+                ),
+            );
+            None
+        }
+        Err(e) => {
+            errors.add(pointer, e.to_string());
+            None
+        }
+    }
+}
+
+/// Equal up to the rounding of a decimal read into a float.
+fn same_value(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
 /// A canonical period inside the periods table.
@@ -190,5 +246,57 @@ pub fn unit(
         (Some(unit), _) => unit.to_owned(),
         (None, Some(i)) => i.unit.clone(),
         (None, None) => String::new(),
+    }
+}
+
+/// A name in both languages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Names {
+    pub en: String,
+    pub vi: String,
+}
+
+impl Names {
+    pub fn pick(&self, lang: super::params::Lang) -> String {
+        lang.pick(&self.en, &self.vi).to_owned()
+    }
+}
+
+/// Province and indicator names, for rows that otherwise carry only ids: a spreadsheet should
+/// read "Thanh Hóa", not `thanh-hoa`.
+pub struct Labels {
+    provinces: HashMap<String, Names>,
+    indicators: HashMap<String, Names>,
+}
+
+impl Labels {
+    pub fn load(conn: &mut DbConnection) -> QueryResult<Self> {
+        use crate::db::schema::{indicators as i, provinces as p};
+        use diesel::prelude::*;
+        let pairs = |rows: Vec<(String, String, String)>| {
+            rows.into_iter()
+                .map(|(id, vi, en)| (id, Names { en, vi }))
+                .collect::<HashMap<_, _>>()
+        };
+        Ok(Labels {
+            provinces: pairs(
+                p::table
+                    .select((p::id, p::name_vi, p::name_en))
+                    .load(conn)?,
+            ),
+            indicators: pairs(
+                i::table
+                    .select((i::code, i::name_vi, i::name_en))
+                    .load(conn)?,
+            ),
+        })
+    }
+
+    pub fn province(&self, id: &str) -> Names {
+        self.provinces.get(id).cloned().unwrap_or_default()
+    }
+
+    pub fn indicator(&self, code: &str) -> Names {
+        self.indicators.get(code).cloned().unwrap_or_default()
     }
 }

@@ -77,9 +77,14 @@ pub struct SeriesQuery {
     /// The indicator (one code).
     #[param(example = "internet_subscribers", required = true)]
     pub indicator: Option<String>,
-    /// Provinces (slug, GSO or ISO, comma-separated); default every province with a value.
+    /// Provinces by slug, GSO code, ISO code or name (diacritics optional), comma-separated. A
+    /// code or name used in both eras means both units unless `as_of` picks one. Default: every province with a value.
     #[param(example = "thanh-hoa,bac-giang")]
     pub province: Option<String>,
+    /// With a GSO code, ISO code or name in `province`: the unit in force on this date
+    /// (YYYY-MM-DD). Without it, a code or name used in both eras means both units.
+    #[param(example = "2024-12-31", format = Date)]
+    pub as_of: Option<String>,
     /// First period (default: the first with a value).
     #[param(example = "2019")]
     pub from: Option<String>,
@@ -141,12 +146,11 @@ struct Request {
 }
 
 fn build(conn: &mut DbConnection, r: Request) -> ApiResult<SeriesResponse> {
-    let indicator = indicators::find(conn, &r.indicator)?.ok_or_else(|| {
-        ApiError::invalid(
-            "indicator",
-            format!("`indicator`: no indicator has the code `{}`", r.indicator),
-        )
-    })?;
+    let code =
+        super::indicators::resolve_codes(conn, "indicator", std::slice::from_ref(&r.indicator))?
+            .remove(0);
+    let indicator = indicators::find(conn, &code)?
+        .ok_or_else(|| ApiError::not_found("indicator", code.clone()))?;
     let kinds = vec![r.kind.as_str().to_owned()];
     let all = observations::matching(
         conn,
@@ -390,26 +394,51 @@ fn csv(response: &SeriesResponse, long: bool) -> Vec<u8> {
 
 fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
     use charts_rs::{LineChart, Series, TextConfig};
-    let lines: Vec<Series> = response
+    // Stored text may hold control characters, which XML forbids.
+    let clean = |text: &str| -> String { text.chars().filter(|c| !c.is_control()).collect() };
+    // A province without a single value would only clutter the legend.
+    let drawn: Vec<_> = response
         .series
         .iter()
+        .filter(|l| l.points.iter().any(|p| p.value.is_some()))
+        .collect();
+    let lines: Vec<Series> = drawn
+        .iter()
         .map(|l| {
-            let mut s = Series::new(l.province_name.clone(), Vec::new());
+            let mut s = Series::new(clean(&l.province_name), Vec::new());
             s.data = l.points.iter().map(|p| p.value.map(|v| v as f32)).collect();
             s
         })
         .collect();
+    let values = drawn
+        .iter()
+        .flat_map(|l| l.points.iter().filter_map(|p| p.value));
+    let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
     let mut chart = LineChart::new(lines, response.periods.clone());
+    let (axis_min, axis_max, intervals) = crate::domain::analysis::nice_axis(min, max, 5);
+    for axis in &mut chart.y_axis_configs {
+        axis.min = Some(axis_min as f32);
+        axis.max = Some(axis_max as f32);
+        axis.split_number = intervals;
+    }
     chart.base.width = 800.0;
     chart.base.height = 460.0;
-    chart.base.title.text = match response.transform.as_str() {
+    chart.base.title.text = clean(&match response.transform.as_str() {
         "level" => response.indicator_name.clone(),
         other => format!("{} ({other})", response.indicator_name),
-    };
+    });
+    let (unit_en, unit_vi) = crate::domain::vocab::unit_label(&response.unit);
     let unit = match response.transform.as_str() {
         "pct_change" => "%".to_owned(),
         "index" => format!("{} = 100", response.base.clone().unwrap_or_default()),
-        _ => response.unit.clone(),
+        "change" => format!(
+            "{} ({})",
+            lang.pick(unit_en, unit_vi),
+            lang.pick("change", "thay đổi")
+        ),
+        _ => lang.pick(unit_en, unit_vi).to_owned(),
     };
     chart.base.sub_title.text = unit;
     // One line per article under the chart, each cut to the chart's width.
@@ -417,7 +446,7 @@ fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
     let mut notes: Vec<String> = response
         .sources
         .iter()
-        .map(|title| format!("{label}: {title}"))
+        .map(|title| format!("{label}: {}", clean(title)))
         .collect();
     notes.push(lang.pick("Compiled by chiso", "Tổng hợp: chiso").to_owned());
     for note in &mut notes {
@@ -554,8 +583,9 @@ async fn get_series(
         lang,
     };
     let refs = params::list(q.province.as_deref());
+    let as_of = params::date("as_of", q.as_of.as_deref())?;
     let response = with_conn(&pool, move |conn| {
-        let provinces = resolve_refs(conn, "province", &refs)?;
+        let provinces = resolve_refs(conn, "province", &refs, as_of)?;
         build(
             conn,
             Request {

@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
 use super::refs::{self, Catalog, NumberInput};
-use super::{indicators::check_codes, params, provinces::resolve_refs, with_conn};
+use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_conn};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::db::Pool;
@@ -138,9 +138,14 @@ impl From<Target> for TargetView {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TargetListQuery {
-    /// Provinces by slug, GSO code or ISO code (comma-separated). Unknown: 400.
+    /// Provinces by slug, GSO code, ISO code or name (diacritics optional), comma-separated. A
+    /// code or name used in both eras means both units unless `as_of` picks one. Unknown: 400.
     #[param(example = "thanh-hoa")]
     pub province: Option<String>,
+    /// With a GSO code, ISO code or name in `province`: the unit in force on this date
+    /// (YYYY-MM-DD). Without it, a code or name used in both eras means both units.
+    #[param(example = "2024-12-31", format = Date)]
+    pub as_of: Option<String>,
     /// Indicator codes (comma-separated). Unknown: 400.
     pub indicator: Option<String>,
     /// Period ids (comma-separated).
@@ -201,9 +206,10 @@ async fn list_targets(
         statuses: params::one_of_each("status", query.status.as_deref(), AttainmentStatus::NAMES)?,
     };
     let province_refs = params::list(query.province.as_deref());
+    let as_of = params::date("as_of", query.as_of.as_deref())?;
     let page = with_conn(&pool, move |conn| {
-        filter.province_ids = resolve_refs(conn, "province", &province_refs)?;
-        check_codes(conn, "indicator", &filter.indicator_codes)?;
+        filter.province_ids = resolve_refs(conn, "province", &province_refs, as_of)?;
+        filter.indicator_codes = resolve_codes(conn, "indicator", &filter.indicator_codes)?;
         let page = totals.page(conn, "targets", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })?;
@@ -288,6 +294,8 @@ pub struct TargetEdit;
 impl Editable for TargetEdit {
     const RESOURCE: &'static str = "target";
     const ROLE: Role = Role::Editor;
+    const PRINTED_TEXT_OF: Option<(&'static str, &'static str)> =
+        Some(("target_value", "value_text"));
     type Input = TargetInput;
     type View = TargetView;
     type Valid = NewTarget;
@@ -313,7 +321,20 @@ impl Editable for TargetEdit {
         let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
         let indicator = catalog.indicator(&mut errors, "/indicator_code", &input.indicator_code);
         let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
-        let figure = refs::figure(&mut errors, "/target_value", &input.target_value);
+        let unit_of_indicator = indicator.map(|i| i.unit.as_str());
+        let figure = refs::figure(
+            &mut errors,
+            "/target_value",
+            &input.target_value,
+            unit_of_indicator,
+        );
+        let value_text = refs::printed_text(
+            &mut errors,
+            "/value_text",
+            input.value_text.clone(),
+            figure.as_ref(),
+            unit_of_indicator,
+        );
         errors.one_of("/comparator", &input.comparator, vocab::COMPARATORS);
         catalog.source(&mut errors, "/source_id", input.source_id.as_deref());
         Ok(errors.finish(|| {
@@ -327,7 +348,7 @@ impl Editable for TargetEdit {
                 period_end: period.end_date(),
                 comparator: input.comparator,
                 target_value: figure.value,
-                value_text: input.value_text.or(figure.text),
+                value_text,
                 unit,
                 source_id: input.source_id,
                 quote: input.quote,

@@ -138,6 +138,50 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// Runs `f` in a transaction that will write. On SQLite it opens with `BEGIN IMMEDIATE`, taking
+/// the write lock up front, where the busy timeout can wait for it: a deferred transaction that
+/// reads first and writes later cannot wait at that upgrade and fails with "database is locked".
+/// PostgreSQL takes row locks as it goes, so a plain transaction is right there.
+pub fn write_transaction<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return conn.transaction(f);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(err) => {
+            Manager::rollback_transaction(conn)?;
+            Err(err)
+        }
+    }
+}
+
+/// Whether a storage error means "another writer holds the lock, try again": SQLite's busy
+/// timeout ran out, or PostgreSQL chose this transaction as a deadlock or serialization victim.
+pub fn is_contention(err: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match err {
+        Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => true,
+        Error::DatabaseError(_, info) => {
+            let message = info.message();
+            message.contains("database is locked")
+                || message.contains("database table is locked")
+                || message.contains("deadlock detected")
+        }
+        _ => false,
+    }
+}
+
 /// Applies every pending migration of the connection's backend.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
     let applied = match conn {

@@ -88,9 +88,46 @@ const SCALES: &[(&str, i32)] = &[
 
 const CURRENCY_WORDS: &[&str] = &["đồng", "vnđ", "vnd", "đ"];
 
+/// Words that may follow a figure of each unit, as articles print them ("2,98 triệu thuê bao",
+/// "1.167 trạm"). Units not listed take no trailing word; "%" and "đồng" are read for all.
+const UNIT_WORDS: &[(&str, &[&str])] = &[
+    ("subscribers", &["thuê bao"]),
+    ("per_100_inhabitants", &["máy/100 dân", "thuê bao/100 dân"]),
+    ("stations", &["trạm bts", "trạm phát sóng", "trạm"]),
+    ("services", &["dịch vụ công", "dịch vụ", "thủ tục"]),
+    ("households", &["hộ gia đình", "hộ"]),
+    ("person_times", &["lượt người", "lượt"]),
+    ("visits", &["lượt truy cập", "lượt"]),
+    ("transactions", &["giao dịch"]),
+    ("products", &["sản phẩm"]),
+    ("articles", &["tin, bài", "tin bài", "bài"]),
+    ("copies", &["bản"]),
+    ("members", &["thành viên"]),
+    ("teams", &["đội"]),
+    ("points", &["điểm"]),
+    ("places", &["bậc", "hạng"]),
+];
+
+/// The words [`parse_for_unit`] accepts after a figure of `unit`.
+pub fn unit_words(unit: &str) -> &'static [&'static str] {
+    UNIT_WORDS
+        .iter()
+        .find(|(u, _)| *u == unit)
+        .map_or(&[], |(_, words)| words)
+}
+
 /// Parses one figure. Anything left over after the number, its scale, "%" and "đồng" is an
 /// error: a silently half-read number is worse than a refused one.
 pub fn parse(input: &str) -> Result<VnNumber, VnNumberError> {
+    parse_with_words(input, &[])
+}
+
+/// [`parse`], also accepting one of `unit`'s words at the end ([`unit_words`]).
+pub fn parse_for_unit(input: &str, unit: &str) -> Result<VnNumber, VnNumberError> {
+    parse_with_words(input, unit_words(unit))
+}
+
+fn parse_with_words(input: &str, trailing: &[&str]) -> Result<VnNumber, VnNumberError> {
     let err = |reason| VnNumberError {
         input: input.to_owned(),
         reason,
@@ -162,7 +199,8 @@ pub fn parse(input: &str) -> Result<VnNumber, VnNumberError> {
             break;
         }
     }
-    if !rest.trim().is_empty() {
+    let rest = rest.trim();
+    if !rest.is_empty() && !trailing.iter().any(|w| strip_word(rest, w) == Some("")) {
         return Err(err("unexpected words after the number"));
     }
     if percent && currency {

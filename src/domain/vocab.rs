@@ -56,3 +56,30 @@ pub const REGIONS: &[&str] = &[
 pub fn merger_date() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("valid date")
 }
+
+/// How a unit reads on a chart or in a sentence, in English and Vietnamese.
+pub fn unit_label(unit: &str) -> (&str, &str) {
+    match unit {
+        "subscribers" => ("subscribers", "thuê bao"),
+        "per_100_inhabitants" => ("per 100 inhabitants", "trên 100 dân"),
+        "stations" => ("stations", "trạm"),
+        "services" => ("services", "dịch vụ"),
+        "households" => ("households", "hộ"),
+        "person_times" => ("person-times", "lượt người"),
+        "visits" => ("visits", "lượt truy cập"),
+        "transactions" => ("transactions", "giao dịch"),
+        "products" => ("products", "sản phẩm"),
+        "articles" => ("articles", "tin bài"),
+        "copies" => ("copies", "bản"),
+        "members" => ("members", "thành viên"),
+        "teams" => ("teams", "đội"),
+        "points" => ("points", "điểm"),
+        "places" => ("places", "bậc"),
+        "rank" => ("rank", "thứ hạng"),
+        "group" => ("group", "nhóm"),
+        "count" => ("count", "số lượng"),
+        "percent" => ("%", "%"),
+        "VND" => ("VND", "đồng"),
+        other => (other, other),
+    }
+}

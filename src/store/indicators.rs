@@ -76,10 +76,10 @@ pub fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Indicator
 }
 
 /// Which of `codes` exist.
-pub fn existing(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<String>> {
+/// Every indicator's code and names: what a filter's references are matched against.
+pub fn names(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, String)>> {
     indicators::table
-        .filter(indicators::code.eq_any(codes))
-        .select(indicators::code)
+        .select((indicators::code, indicators::name_vi, indicators::name_en))
         .load(conn)
 }
 

@@ -178,6 +178,19 @@ pub fn matching(
         .load(conn)
 }
 
+/// The indicator's latest period with a value: the latest end, then the latest start.
+pub fn latest_period(conn: &mut DbConnection, indicator: &str) -> QueryResult<Option<String>> {
+    observations::table
+        .filter(observations::indicator_code.eq(indicator))
+        .order((
+            observations::period_end.desc(),
+            observations::period_start.desc(),
+        ))
+        .select(observations::period_id)
+        .first(conn)
+        .optional()
+}
+
 pub fn list(
     conn: &mut DbConnection,
     filter: &ObservationFilter,

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::{Page, PageRequest};
 use crate::db::schema::{province_lineage, provinces};
 use crate::db::{DbConnection, MultiBackend};
-use crate::domain::text::like_contains;
+use crate::domain::text::{fold, like_contains};
 
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = provinces)]
@@ -115,6 +115,36 @@ pub fn with_gso_codes(conn: &mut DbConnection, codes: &[String]) -> QueryResult<
 }
 
 /// Lineage links touching any of `ids`, as predecessor or successor.
+/// Other units holding `gso_code` at some date of the period `from..=to` (open ends are
+/// unbounded): a code must name one unit at any date.
+pub fn gso_code_holders(
+    conn: &mut DbConnection,
+    gso_code: &str,
+    except_id: &str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> QueryResult<Vec<Province>> {
+    let holders: Vec<Province> = provinces::table
+        .filter(provinces::gso_code.eq(gso_code))
+        .filter(provinces::id.ne(except_id))
+        .select(Province::as_select())
+        .load(conn)?;
+    Ok(holders
+        .into_iter()
+        .filter(|p| {
+            let starts_before_end = match (p.valid_from, to) {
+                (Some(start), Some(end)) => start <= end,
+                _ => true,
+            };
+            let ends_after_start = match (p.valid_to, from) {
+                (Some(end), Some(start)) => end >= start,
+                _ => true,
+            };
+            starts_before_end && ends_after_start
+        })
+        .collect())
+}
+
 pub fn lineage_of(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<LineageLink>> {
     province_lineage::table
         .filter(
@@ -163,47 +193,79 @@ impl Registry {
         Ok(Registry { all })
     }
 
-    pub fn resolve(&self, reference: &str, as_of: NaiveDate) -> Option<Resolved> {
+    /// Every unit `reference` can name: a slug names one; a GSO code, an ISO code or a name
+    /// (Vietnamese or English, diacritics and case ignored) can name a unit of each era.
+    pub fn candidates(&self, reference: &str) -> Vec<&Province> {
         let reference = reference.trim();
         let lowered = reference.to_lowercase();
         if let Some(p) = self.all.iter().find(|p| p.id == lowered) {
-            return Some(Resolved {
-                province: p.clone(),
-                shares_code_with: Vec::new(),
-            });
+            return vec![p];
         }
         if (1..=2).contains(&reference.len()) && reference.bytes().all(|b| b.is_ascii_digit()) {
             let code = format!("{reference:0>2}");
-            let mut units: Vec<Province> = self
-                .all
-                .iter()
-                .filter(|p| p.gso_code == code)
-                .cloned()
-                .collect();
-            // In force on `as_of` first, then the most recently valid.
-            units.sort_by_key(|p| {
-                (
-                    !p.in_force_on(as_of),
-                    std::cmp::Reverse(p.valid_to.unwrap_or(NaiveDate::MAX)),
-                )
-            });
-            if units.is_empty() {
-                return None;
-            }
-            let province = units.remove(0);
-            return Some(Resolved {
-                province,
-                shares_code_with: units,
-            });
+            return self.all.iter().filter(|p| p.gso_code == code).collect();
         }
         let upper = reference.to_uppercase();
+        let by_iso: Vec<&Province> = self
+            .all
+            .iter()
+            .filter(|p| p.iso_code.as_deref() == Some(upper.as_str()))
+            .collect();
+        if !by_iso.is_empty() {
+            return by_iso;
+        }
+        let folded = fold(reference);
+        if folded.is_empty() {
+            return Vec::new();
+        }
         self.all
             .iter()
-            .find(|p| p.iso_code.as_deref() == Some(upper.as_str()))
-            .map(|p| Resolved {
-                province: p.clone(),
-                shares_code_with: Vec::new(),
+            .filter(|p| fold(&p.name_vi) == folded || fold(&p.name_en) == folded)
+            .collect()
+    }
+
+    /// The one unit `reference` names on `as_of`: among several candidates, the one in force
+    /// then, else the one in force most recently; `shares_code_with` lists the other units that
+    /// bore its GSO code.
+    pub fn resolve(&self, reference: &str, as_of: NaiveDate) -> Option<Resolved> {
+        let mut units: Vec<Province> = self.candidates(reference).into_iter().cloned().collect();
+        units.sort_by_key(|p| {
+            (
+                !p.in_force_on(as_of),
+                std::cmp::Reverse(p.valid_to.unwrap_or(NaiveDate::MAX)),
+            )
+        });
+        if units.is_empty() {
+            return None;
+        }
+        let province = units.remove(0);
+        units.retain(|p| p.gso_code == province.gso_code);
+        Some(Resolved {
+            province,
+            shares_code_with: units,
+        })
+    }
+
+    /// The units in force on `date`.
+    pub fn in_force_on(&self, date: NaiveDate) -> impl Iterator<Item = &Province> {
+        self.all.iter().filter(move |p| p.in_force_on(date))
+    }
+
+    /// The slug or name closest to a reference that matched nothing, for "did you mean".
+    pub fn suggest(&self, reference: &str) -> Option<String> {
+        let folded = fold(reference);
+        self.all
+            .iter()
+            .flat_map(|p| {
+                [
+                    (p.id.clone(), p.id.clone()),
+                    (fold(&p.name_vi), p.id.clone()),
+                ]
             })
+            .map(|(text, id)| (strsim::levenshtein(&folded, &text), id))
+            .filter(|(distance, _)| *distance <= 2)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, id)| id)
     }
 }
 

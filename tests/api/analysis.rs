@@ -48,7 +48,7 @@ async fn ranks_follow_direction_with_shared_ties_and_reported_ranks() {
         .map(|r| {
             (
                 r["province_id"].as_str().unwrap().to_owned(),
-                r["rank"].as_u64().unwrap(),
+                r["computed_rank"].as_u64().unwrap(),
                 r["reported_rank"].clone(),
             )
         })
@@ -57,7 +57,22 @@ async fn ranks_follow_direction_with_shared_ties_and_reported_ranks() {
     assert_eq!(rows[0], ("tay-ninh".into(), 1, Value::Null));
     assert_eq!(rows[1].1, 2);
     assert_eq!(rows[2].1, 2);
-    assert_eq!(ranking["meta"]["of"], 3);
+    // Three of the 63 units have a 2022 PCI score: chiso's ranks are among those three only, so
+    // the rank to quote is the printed one, and only where the source printed it.
+    assert_eq!(ranking["meta"]["with_value"], 3);
+    assert_eq!(ranking["meta"]["units"], 63);
+    assert_eq!(ranking["meta"]["era"], "2008");
+    assert_eq!(ranking["meta"]["complete"], false);
+    assert!(ranking["meta"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("3 of the 63"));
+    assert_eq!(ranking["data"][0]["computed_rank_of"], 3);
+    assert_eq!(
+        ranking["data"][0]["rank"],
+        Value::Null,
+        "no printed rank for Tây Ninh"
+    );
     let dak_nong = ranking["data"]
         .as_array()
         .unwrap()
@@ -70,19 +85,32 @@ async fn ranks_follow_direction_with_shared_ties_and_reported_ranks() {
     );
     assert_eq!(dak_nong["reported_rank_of"], 63);
     assert_eq!(dak_nong["reported_rank_indicator"], "pci_rank");
+    assert_eq!(
+        (
+            &dak_nong["rank"],
+            &dak_nong["rank_of"],
+            &dak_nong["rank_basis"]
+        ),
+        (&json!(38), &json!(63), &json!("reported")),
+        "the printed 38/63 is the headline, not chiso's partial 2 of 3"
+    );
 
     // Ranks: lower is better.
     let dti = app
         .get_ok("/api/v1/indicators/dti_rank/ranking?period=2021")
         .await;
     assert_eq!(dti["meta"]["direction"], "lower");
-    assert_eq!(dti["data"][0]["rank"], 1);
-    // The 34-unit era has no 2022 PCI figures of its own.
-    assert_eq!(
-        app.get_ok("/api/v1/indicators/pci_score/ranking?period=2022&era=2025")
-            .await["meta"]["of"],
-        0
-    );
+    assert_eq!(dti["data"][0]["computed_rank"], 1);
+    // The 34-unit era has no 2022 PCI figures of its own, and says so.
+    let empty = app
+        .get_ok("/api/v1/indicators/pci_score/ranking?period=2022&era=2025")
+        .await;
+    assert_eq!(empty["meta"]["with_value"], 0);
+    assert_eq!(empty["meta"]["units"], 34);
+    assert!(empty["meta"]["note"]
+        .as_str()
+        .unwrap()
+        .contains("none of the 34 units"));
     let csv = app
         .get_csv("/api/v1/indicators/pci_score/ranking?period=2022")
         .await;
@@ -314,8 +342,20 @@ async fn a_province_profile_in_one_call() {
         .unwrap();
     assert_eq!(pci["period"], "2022");
     assert_eq!(
-        (pci["rank"].clone(), pci["of"].clone()),
+        (
+            pci["computed_rank"].clone(),
+            pci["computed_rank_of"].clone()
+        ),
         (json!(2), json!(3))
+    );
+    assert_eq!(
+        (
+            pci["rank"].clone(),
+            pci["rank_of"].clone(),
+            pci["units"].clone()
+        ),
+        (json!(38), json!(63), json!(63)),
+        "the printed rank is the headline while chiso's is partial"
     );
     assert!(pci["quote"].as_str().unwrap().contains("64,87"));
     assert!(

@@ -32,11 +32,26 @@ async fn a_figure_comes_with_its_source_and_quote() {
 #[actix_web::test]
 async fn ranks_carry_their_denominator() {
     let app = spawn_app().await;
-    let body = app
+    // GSO code 24 was Bắc Giang's until 30 June 2025 and is the new Bắc Ninh's since: without
+    // `as_of` it means both units, so Bắc Giang's figures come back.
+    let both = app
         .get_ok("/api/v1/observations?province=24&indicator=dti_rank")
         .await;
-    // 24 means today's Bắc Ninh, which has no figures of its own yet.
-    assert_eq!(body["meta"]["total"], 0);
+    assert!(both["meta"]["total"].as_i64().unwrap() > 0);
+    assert!(both["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|o| o["province_id"] == "bac-giang"));
+    let then = app
+        .get_ok("/api/v1/observations?province=24&indicator=dti_rank&as_of=2024-12-31")
+        .await;
+    assert_eq!(then["meta"]["total"], both["meta"]["total"]);
+    // As of today, 24 is the 2025 Bắc Ninh, which has no figures of its own yet.
+    let now = app
+        .get_ok("/api/v1/observations?province=24&indicator=dti_rank&as_of=2025-08-01")
+        .await;
+    assert_eq!(now["meta"]["total"], 0);
     let body = app
         .get_ok("/api/v1/observations?province=VN-54&indicator=dti_rank&period=2021")
         .await;
@@ -143,16 +158,32 @@ async fn serves_csv_by_accept_header_or_format_parameter() {
         .contains("observations.csv"));
     let (header, rows) = parse_csv(&by_header.body);
     assert_eq!(
-        &header[..5],
-        ["id", "province_id", "indicator_code", "period_id", "value"]
+        &header[..7],
+        [
+            "id",
+            "province_id",
+            "province_name",
+            "indicator_code",
+            "indicator_name",
+            "period_id",
+            "value"
+        ]
     );
+    assert!(rows.iter().all(|r| r[2] == "Bac Giang"));
+    let (_, vietnamese) = parse_csv(
+        &app.get("/api/v1/observations?province=bac-giang&format=csv&lang=vi")
+            .await
+            .body,
+    );
+    assert_eq!(vietnamese[0][2], "Bắc Giang");
     let json = app.get_ok("/api/v1/observations?province=bac-giang").await;
     assert_eq!(rows.len(), json["data"].as_array().unwrap().len());
     let phone = rows
         .iter()
-        .find(|r| r[2] == "phone_subscribers")
+        .find(|r| r[3] == "phone_subscribers")
         .expect("phone row");
-    assert_eq!(phone[4], "1850000");
+    assert_eq!(phone[4], "Telephone subscribers");
+    assert_eq!(phone[6], "1850000");
     let quote = header.iter().position(|h| h == "quote").unwrap();
     assert!(
         phone[quote].contains("Toàn tỉnh Bắc Giang"),

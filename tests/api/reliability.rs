@@ -1,0 +1,106 @@
+//! Never a 500: concurrent writers, text that would break outputs, codes that must stay unique.
+
+use chiso::auth::Role;
+use futures_util::future::join_all;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn concurrent_writers_get_no_server_error_and_every_acknowledged_write_stays() {
+    let app = spawn_app().await;
+    let token = app.token(Role::Editor);
+    // 64 distinct months of one unchanged province: every write is valid and new.
+    let bodies: Vec<_> = (0..64)
+        .map(|i| {
+            json!({
+                "province_id": "thanh-hoa", "indicator_code": "bts_stations",
+                "period_id": format!("{}-{:02}", 2019 + i / 12, i % 12 + 1), "value": 1000 + i
+            })
+        })
+        .collect();
+    let writes = bodies
+        .iter()
+        .map(|body| app.post("/api/v1/observations", &token, body));
+    let reads = (0..32).map(|_| app.get("/api/v1/observations?province=thanh-hoa"));
+    let (written, read) = tokio::join!(join_all(writes), join_all(reads));
+    for reply in written.iter().chain(read.iter()) {
+        assert!(reply.status < 500, "{}: {}", reply.status, reply.body);
+    }
+    let created: Vec<_> = written.iter().filter(|r| r.status == 201).collect();
+    assert_eq!(created.len(), 64, "every distinct write is created");
+    for reply in created {
+        let location = reply.header("location").unwrap();
+        assert_eq!(app.get(&location).await.status, 200, "{location} is there");
+    }
+}
+
+#[actix_web::test]
+async fn control_characters_in_text_are_refused_naming_the_field() {
+    let app = spawn_app().await;
+    let token = app.token(Role::Editor);
+    let reply = app
+        .post(
+            "/api/v1/sources",
+            &token,
+            &json!({"id": "bad-title", "title": "Báo cáo\u{14} năm\u{85}", "language": "vi"}),
+        )
+        .await;
+    let problem = reply.problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/title");
+    assert!(problem["errors"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("U+0014"));
+    assert_eq!(app.get("/api/v1/sources/bad-title").await.status, 404);
+
+    // A quote may span lines; a title may not.
+    let multi_line = json!({
+        "province_id": "thanh-hoa", "indicator_code": "bts_stations", "period_id": "2024",
+        "value": 1200, "quote": "dòng một\ndòng hai"
+    });
+    assert_eq!(
+        app.post("/api/v1/observations", &token, &multi_line)
+            .await
+            .status,
+        201
+    );
+
+    let csv = "province_id,indicator_code,period_id,value,quote\n\
+               thanh-hoa,bts_stations,2021,1100,\"bad\u{7}bell\"\n";
+    let reply = app
+        .send_raw(
+            Method::POST,
+            "/api/v1/imports",
+            &token,
+            "text/csv",
+            csv.as_bytes().to_vec(),
+        )
+        .await;
+    let problem = reply.problem(422);
+    assert_eq!(problem["errors"][0]["row"], 2);
+    assert_eq!(problem["errors"][0]["column"], "quote");
+}
+
+#[actix_web::test]
+async fn a_gso_code_names_one_unit_at_any_date() {
+    let app = spawn_app().await;
+    let admin = app.token(Role::Admin);
+    let reply = app
+        .send(
+            Method::PATCH,
+            "/api/v1/provinces/thanh-hoa",
+            Some(&admin),
+            Some(&json!({"gso_code": "24"})),
+            &[],
+        )
+        .await;
+    let problem = reply.problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/gso_code");
+    assert!(problem["detail"].as_str().unwrap().contains("bac-giang"));
+    assert_eq!(
+        app.get_ok("/api/v1/provinces/thanh-hoa").await["gso_code"],
+        "38"
+    );
+}
