@@ -6,8 +6,13 @@ Exit status 0 when every check passes, 1 otherwise.
 
 Checks:
   * every CSV has exactly the expected header, UTF-8 without BOM;
-  * every quote occurs verbatim in its source's seed file
-    (seed directory: /work/shared/seeds or <repo>/../shared/seeds);
+  * every source has its text in data/articles/<source-id>.txt and every
+    quote occurs verbatim in it (stand-alone: no file outside the repository
+    is needed);
+  * seed articles (sources with a seed_file): when the seed directory exists
+    (/work/shared/seeds or <repo>/../shared/seeds) the copy in data/articles
+    must be byte-identical to it; web pages (no seed_file) need a url, and
+    their article file starts with the line "# <url>";
   * value_text occurs in the quote and parses (Vietnamese number rules
     re-implemented below) to the shipped value (relative tolerance 1e-9);
     qualifier / rank_of / denominator / status agree with value_text;
@@ -141,6 +146,10 @@ def close(a, b):
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
+ARTICLES = os.path.join(HERE, "articles")
+LANGUAGES = {"vi", "en"}
+
+
 def seeds_dir():
     for cand in ("/work/shared/seeds",
                  os.path.join(REPO, "..", "shared", "seeds"),
@@ -225,9 +234,9 @@ def find_value_span(quote, vt):
 
 # --------------------------------------------------------------------------
 def main():
-    sd = seeds_dir()
-    if sd is None:
-        err("seed directory not found (/work/shared/seeds or ../shared/seeds)")
+    sd = seeds_dir()  # optional: only used to compare the seed copies
+    if not os.path.isdir(ARTICLES):
+        err("article directory data/articles not found")
     data = {name: read_csv(name) for name in HEADERS}
     if errors:
         return report(data)
@@ -315,26 +324,54 @@ def main():
 
     # ---------------- sources
     sources = {}
-    seed_text = {}
+    seed_text = {}  # source id -> text of data/articles/<id>.txt (seeds and web pages)
     for r in data["sources.csv"]:
         w = "sources.csv line %d" % r["_line"]
         if r["id"] in sources:
             err("%s: duplicate id" % w)
         sources[r["id"]] = r
-        parse_date(r["published_on"], w)
-        if r["language"] != "vi":
-            err("%s: language must be vi" % w)
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", r["id"]):
+            err("%s: id %r is not an ASCII slug" % (w, r["id"]))
+        if r["published_on"]:
+            parse_date(r["published_on"], w)
+        elif r["seed_file"]:
+            err("%s: seed articles must have published_on" % w)
+        if r["language"] not in LANGUAGES:
+            err("%s: language %r not in %s" % (w, r["language"], sorted(LANGUAGES)))
         if "/" in r["seed_file"]:
             err("%s: seed_file must be a bare file name" % w)
-        if sd:
-            path = os.path.join(sd, r["seed_file"])
-            if not os.path.isfile(path):
-                err("%s: seed file %s not found" % (w, path))
-            else:
-                with open(path, encoding="utf-8") as fh:
-                    seed_text[r["id"]] = fh.read()
-    if sd and sorted(os.listdir(sd)) != sorted(r["seed_file"] for r in sources.values()):
+        if not r["seed_file"] and not re.match(r"https?://", r["url"]):
+            err("%s: a source without seed_file (web page) needs an http(s) url" % w)
+        path = os.path.join(ARTICLES, r["id"] + ".txt")
+        if not os.path.isfile(path):
+            err("%s: article file %s not found" % (w, path))
+            continue
+        with open(path, "rb") as fh:
+            raw = fh.read()
+        try:
+            seed_text[r["id"]] = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            err("%s: %s is not UTF-8" % (w, path))
+            continue
+        if r["seed_file"]:
+            if sd:
+                spath = os.path.join(sd, r["seed_file"])
+                if not os.path.isfile(spath):
+                    err("%s: seed file %s not found" % (w, spath))
+                else:
+                    with open(spath, "rb") as fh:
+                        if fh.read() != raw:
+                            err("%s: data/articles/%s.txt differs from the seed %s" % (w, r["id"], spath))
+        else:
+            first = seed_text[r["id"]].split("\n", 1)[0]
+            if first != "# " + r["url"]:
+                err("%s: first line of data/articles/%s.txt must be '# %s'" % (w, r["id"], r["url"]))
+    if sd and sorted(os.listdir(sd)) != sorted(r["seed_file"] for r in sources.values() if r["seed_file"]):
         err("sources.csv: seed files listed differ from the seed directory")
+    if os.path.isdir(ARTICLES):
+        extra = sorted(set(os.listdir(ARTICLES)) - {i + ".txt" for i in sources})
+        if extra:
+            err("data/articles: files without a source row: %s" % extra)
 
     # ---------------- indicators
     inds = {}
@@ -376,7 +413,7 @@ def main():
             return None
         pos = txt.find(quote)
         if pos < 0:
-            err("%s: quote not found verbatim in %s: %r" % (w, sources[src_id]["seed_file"], quote[:80]))
+            err("%s: quote not found verbatim in data/articles/%s.txt: %r" % (w, src_id, quote[:80]))
             return None
         return pos
 
@@ -531,6 +568,8 @@ def main():
     skipped = parse_skipped()
     for sid, txt in seed_text.items():
         fname = sources[sid]["seed_file"]
+        if not fname:
+            continue  # web pages: only the cited lines are stored; see SKIPPED.md
         rest = Counter(m.group() for m in TOKEN_RE.finditer(txt) if m.start() not in covered[sid])
         listed = skipped.get(fname, Counter())
         for tok in sorted(set(rest) | set(listed)):
@@ -538,7 +577,7 @@ def main():
                 err("coverage %s: token %r occurs %d time(s) outside shipped value_texts, "
                     "SKIPPED.md lists %d" % (fname, tok, rest[tok], listed[tok]))
     for fname in skipped:
-        if fname not in {s["seed_file"] for s in sources.values()}:
+        if fname not in {s["seed_file"] for s in sources.values() if s["seed_file"]}:
             err("SKIPPED.md: unknown file section %s" % fname)
 
     return report(data)

@@ -8,33 +8,23 @@ use chiso::db::{self, DatabaseUrl};
 
 use crate::helpers::spawn_app;
 
-/// The five articles, in `../shared/seeds/` beside the repository (or `CHISO_SEEDS_DIR`).
-fn seeds_dir() -> PathBuf {
-    std::env::var_os("CHISO_SEEDS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/seeds")))
+/// The texts every shipped figure is quoted from, one file per source, shipped in the repo.
+fn articles_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/articles"))
+}
+
+fn article(id: &str) -> String {
+    let path = articles_dir().join(format!("{id}.txt"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 #[test]
 fn every_shipped_quote_occurs_verbatim_in_its_article() {
     let data = Dataset::embedded().expect("dataset parses");
-    let dir = seeds_dir();
     let articles: HashMap<String, String> = data
         .sources
         .iter()
-        .map(|s| {
-            let file = s
-                .seed_file
-                .clone()
-                .expect("every shipped source names its seed file");
-            let text = std::fs::read_to_string(dir.join(&file)).unwrap_or_else(|e| {
-                panic!(
-                    "cannot read {} ({e}); set CHISO_SEEDS_DIR",
-                    dir.join(&file).display()
-                )
-            });
-            (s.id.clone(), text)
-        })
+        .map(|s| (s.id.clone(), article(&s.id)))
         .collect();
     let mut checked = 0;
     let mut cite =
@@ -85,6 +75,39 @@ fn every_shipped_quote_occurs_verbatim_in_its_article() {
         );
     }
     assert!(checked > 100, "only {checked} citations checked");
+}
+
+/// A web page's text opens with its address; the five seed articles are the originals.
+#[test]
+fn every_article_names_its_page_or_is_a_seed_copy() {
+    let data = Dataset::embedded().expect("dataset parses");
+    // CI sets CHISO_SEEDS_DIR to the originals beside the clone; a clean clone has none.
+    let seeds = std::env::var_os("CHISO_SEEDS_DIR").map(PathBuf::from);
+    for source in &data.sources {
+        let text = article(&source.id);
+        match (&source.seed_file, &source.url) {
+            (Some(seed), _) => {
+                if let Some(dir) = &seeds {
+                    let original = std::fs::read_to_string(dir.join(seed))
+                        .unwrap_or_else(|e| panic!("CHISO_SEEDS_DIR: {seed}: {e}"));
+                    assert_eq!(text, original, "{} differs from its seed {seed}", source.id);
+                }
+            }
+            (None, Some(url)) => assert_eq!(
+                text.lines().next(),
+                Some(format!("# {url}").as_str()),
+                "{} opens with its URL",
+                source.id
+            ),
+            (None, None) => panic!("{} has neither a seed file nor a URL", source.id),
+        }
+    }
+    let shipped = std::fs::read_dir(articles_dir()).unwrap().count();
+    assert_eq!(
+        shipped,
+        data.sources.len(),
+        "one article per source, no strays"
+    );
 }
 
 #[actix_web::test]

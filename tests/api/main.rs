@@ -5,6 +5,7 @@ mod analysis;
 mod auth;
 mod changes;
 mod dataset;
+mod dti;
 mod errors;
 mod health;
 mod helpers;
