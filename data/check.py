@@ -41,6 +41,7 @@ REPO = os.path.dirname(HERE)
 HEADERS = {
     "provinces.csv": "id,gso_code,iso_code,name_vi,name_en,kind,region,valid_from,valid_to",
     "province_lineage.csv": "predecessor_id,successor_id,effective_date",
+    "province_names.csv": "province_id,name_vi,name_en,kind,valid_from,valid_to",
     "sources.csv": "id,seed_file,title,publisher,published_on,url,language",
     "indicators.csv": "code,name_vi,name_en,description_vi,description_en,unit,category,direction,additive",
     "observations.csv": "province_id,indicator_code,period_id,value,value_text,unit,status,qualifier,rank_of,denominator,source_id,quote",
@@ -294,6 +295,15 @@ def main():
                 err("provinces.csv: GSO code %s used %d times among units in force on %s" % (code, n, lbl))
 
     # ---------------- lineage
+    for r in data["province_names.csv"]:
+        w = "province_names.csv line %d" % r["_line"]
+        if r["province_id"] not in provs:
+            err("%s: unknown province %s" % (w, r["province_id"]))
+        if r["kind"] not in ("province", "municipality"):
+            err("%s: unknown kind %s" % (w, r["kind"]))
+        if r["valid_from"] and r["valid_from"] > r["valid_to"]:
+            err("%s: ends before it starts" % w)
+
     lin = data["province_lineage.csv"]
     if len(lin) != 52:
         err("province_lineage.csv: %d rows, expected 52" % len(lin))

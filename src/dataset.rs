@@ -15,14 +15,18 @@ use crate::store::{
     indicators::Indicator,
     observations::NewObservation,
     periods::Period,
-    provinces::{LineageLink, Province},
+    provinces::{self as province_store, FormerName, LineageLink, Province},
     sources::Source,
     targets::NewTarget,
 };
 
 /// The CSV files, as compiled into the binary.
-pub const EMBEDDED: [(&str, &str); 7] = [
+pub const EMBEDDED: [(&str, &str); 8] = [
     ("provinces.csv", include_str!("../data/provinces.csv")),
+    (
+        "province_names.csv",
+        include_str!("../data/province_names.csv"),
+    ),
     (
         "province_lineage.csv",
         include_str!("../data/province_lineage.csv"),
@@ -45,6 +49,16 @@ struct ProvinceRecord {
     region: String,
     valid_from: Option<NaiveDate>,
     valid_to: Option<NaiveDate>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FormerNameRecord {
+    province_id: String,
+    name_vi: String,
+    name_en: String,
+    kind: String,
+    valid_from: Option<NaiveDate>,
+    valid_to: NaiveDate,
 }
 
 #[derive(Debug, Deserialize)]
@@ -129,6 +143,7 @@ pub struct AwardRecord {
 #[derive(Debug, Clone)]
 pub struct Dataset {
     pub provinces: Vec<Province>,
+    pub former_names: Vec<FormerName>,
     pub lineage: Vec<LineageLink>,
     pub indicators: Vec<Indicator>,
     pub sources: Vec<Source>,
@@ -195,6 +210,7 @@ impl Dataset {
             };
         }
         let province_rows: Vec<(u64, ProvinceRecord)> = parse_file!("provinces.csv");
+        let name_rows: Vec<(u64, FormerNameRecord)> = parse_file!("province_names.csv");
         let lineage_rows: Vec<(u64, LineageRecord)> = parse_file!("province_lineage.csv");
         let indicator_rows: Vec<(u64, IndicatorRecord)> = parse_file!("indicators.csv");
         let source_rows: Vec<(u64, SourceRecord)> = parse_file!("sources.csv");
@@ -223,6 +239,39 @@ impl Dataset {
             .map(|(_, i)| (i.code.as_str(), i.unit.as_str()))
             .collect();
 
+        let former_names: Vec<FormerName> = name_rows
+            .iter()
+            .map(|(line, n)| {
+                let file = "province_names.csv";
+                check(
+                    province_ids.contains(n.province_id.as_str()),
+                    file,
+                    *line,
+                    format!("unknown province `{}`", n.province_id),
+                );
+                check(
+                    vocab::PROVINCE_KINDS.contains(&n.kind.as_str()),
+                    file,
+                    *line,
+                    format!("unknown kind `{}`", n.kind),
+                );
+                check(
+                    n.valid_from.is_none_or(|from| from <= n.valid_to),
+                    file,
+                    *line,
+                    "ends before it starts".into(),
+                );
+                FormerName {
+                    province_id: n.province_id.clone(),
+                    name_vi: n.name_vi.clone(),
+                    name_en: n.name_en.clone(),
+                    kind: n.kind.clone(),
+                    valid_from: n.valid_from,
+                    valid_to: n.valid_to,
+                }
+            })
+            .collect();
+
         let provinces = province_rows
             .iter()
             .map(|(line, p)| {
@@ -245,19 +294,7 @@ impl Dataset {
                     *line,
                     format!("GSO code `{}` is not two digits", p.gso_code),
                 );
-                let search = [
-                    Some(p.name_vi.as_str()),
-                    Some(p.name_en.as_str()),
-                    Some(p.id.as_str()),
-                    Some(p.gso_code.as_str()),
-                    p.iso_code.as_deref(),
-                ]
-                .into_iter()
-                .flatten()
-                .map(fold)
-                .collect::<Vec<_>>()
-                .join(" | ");
-                Province {
+                let mut province = Province {
                     id: p.id.clone(),
                     gso_code: p.gso_code.clone(),
                     iso_code: p.iso_code.clone(),
@@ -267,8 +304,13 @@ impl Dataset {
                     region: p.region.clone(),
                     valid_from: p.valid_from,
                     valid_to: p.valid_to,
-                    search_text: search,
-                }
+                    search_text: String::new(),
+                };
+                province.search_text = province_store::search_text(
+                    &province,
+                    former_names.iter().filter(|f| f.province_id == p.id),
+                );
+                province
             })
             .collect();
 
@@ -575,6 +617,7 @@ impl Dataset {
         }
         Ok(Dataset {
             provinces,
+            former_names,
             lineage,
             indicators,
             sources,
@@ -640,6 +683,7 @@ fn same_value(a: f64, b: f64) -> bool {
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct LoadReport {
     pub provinces: usize,
+    pub former_names: usize,
     pub lineage: usize,
     pub indicators: usize,
     pub sources: usize,
@@ -653,8 +697,8 @@ impl fmt::Display for LoadReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "loaded {} provinces, {} lineage links, {} indicators, {} sources, {} periods, {} observations, {} targets, {} awards",
-            self.provinces, self.lineage, self.indicators, self.sources, self.periods, self.observations, self.targets, self.awards
+            "loaded {} provinces, {} former names, {} lineage links, {} indicators, {} sources, {} periods, {} observations, {} targets, {} awards",
+            self.provinces, self.former_names, self.lineage, self.indicators, self.sources, self.periods, self.observations, self.targets, self.awards
         )
     }
 }
@@ -667,6 +711,9 @@ pub fn load(conn: &mut DbConnection, data: &Dataset) -> diesel::QueryResult<Load
         let mut report = LoadReport::default();
         for row in &data.provinces {
             report.provinces += provinces::upsert(conn, row)?;
+        }
+        for row in &data.former_names {
+            report.former_names += provinces::upsert_former_name(conn, row)?;
         }
         for row in &data.lineage {
             report.lineage += provinces::upsert_lineage(conn, row)?;

@@ -122,7 +122,7 @@ async fn get_profile(
         let resolved = crate::store::provinces::resolve(conn, &reference, as_of)?
             .ok_or_else(|| ApiError::not_found("province", reference.clone()))?;
         let id = resolved.province.id.clone();
-        let province = super::provinces::views(conn, vec![resolved.province])?
+        let province = super::provinces::views(conn, vec![resolved.province], Some(as_of))?
             .remove(0)
             .localized(lang);
 

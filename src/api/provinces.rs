@@ -14,11 +14,10 @@ use super::params::Lang;
 use super::{params, with_conn};
 use crate::auth::Role;
 use crate::db::{DbConnection, Pool};
-use crate::domain::text::fold;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::store::provinces::{self as store, LineageLink, Province, ProvinceFilter};
+use crate::store::provinces::{self as store, FormerName, LineageLink, Province, ProvinceFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_provinces)
@@ -75,6 +74,34 @@ pub struct ProvinceView {
     /// Other units that bore the same GSO code in another era.
     #[schema(example = json!(["bac-ninh-2025"]))]
     pub shares_gso_code_with: Vec<String>,
+    /// Names and kinds the unit bore before the ones above, oldest first.
+    pub former_names: Vec<FormerNameView>,
+}
+
+/// A name and kind a unit bore until `valid_to`.
+#[derive(Debug, Clone, Default, Serialize, ToSchema)]
+pub struct FormerNameView {
+    #[schema(example = "Thừa Thiên Huế")]
+    pub name_vi: String,
+    #[schema(example = "Thua Thien Hue")]
+    pub name_en: String,
+    #[schema(example = "province")]
+    pub kind: String,
+    pub valid_from: Option<NaiveDate>,
+    #[schema(example = "2024-12-31")]
+    pub valid_to: NaiveDate,
+}
+
+impl From<FormerName> for FormerNameView {
+    fn from(f: FormerName) -> Self {
+        FormerNameView {
+            name_vi: f.name_vi,
+            name_en: f.name_en,
+            kind: f.kind,
+            valid_from: f.valid_from,
+            valid_to: f.valid_to,
+        }
+    }
 }
 
 impl ProvinceView {
@@ -96,8 +123,13 @@ fn eras(p: &Province) -> Vec<String> {
     eras
 }
 
-/// Joins rows with their lineage and code-sharing units.
-pub fn views(conn: &mut DbConnection, rows: Vec<Province>) -> ApiResult<Vec<ProvinceView>> {
+/// Joins rows with their lineage, code-sharing units and former names; with `as_of`, each
+/// unit's name and kind are the ones it bore that day.
+pub fn views(
+    conn: &mut DbConnection,
+    rows: Vec<Province>,
+    as_of: Option<NaiveDate>,
+) -> ApiResult<Vec<ProvinceView>> {
     let ids: Vec<String> = rows.iter().map(|p| p.id.clone()).collect();
     let links = store::lineage_of(conn, &ids)?;
     let codes: Vec<String> = rows.iter().map(|p| p.gso_code.clone()).collect();
@@ -105,9 +137,24 @@ pub fn views(conn: &mut DbConnection, rows: Vec<Province>) -> ApiResult<Vec<Prov
     for p in store::with_gso_codes(conn, &codes)? {
         by_code.entry(p.gso_code).or_default().push(p.id);
     }
+    let former = store::former_names(conn, Some(&ids))?;
     Ok(rows
         .into_iter()
-        .map(|p| view(p, &links, &by_code))
+        .map(|mut p| {
+            let own: Vec<FormerName> = former
+                .iter()
+                .filter(|f| f.province_id == p.id)
+                .cloned()
+                .collect();
+            if let Some(then) = as_of.and_then(|date| own.iter().find(|f| f.covers(date))) {
+                p.name_vi = then.name_vi.clone();
+                p.name_en = then.name_en.clone();
+                p.kind = then.kind.clone();
+            }
+            let mut view = view(p, &links, &by_code);
+            view.former_names = own.into_iter().map(FormerNameView::from).collect();
+            view
+        })
         .collect())
 }
 
@@ -135,6 +182,7 @@ fn view(
             .get(&p.gso_code)
             .map(|ids| ids.iter().filter(|id| **id != p.id).cloned().collect())
             .unwrap_or_default(),
+        former_names: Vec::new(),
         name: p.name_en.clone(),
         id: p.id,
         gso_code: p.gso_code,
@@ -245,7 +293,7 @@ async fn list_provinces(
         let mut page = totals.page(conn, "provinces", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })?;
-        let views = views(conn, std::mem::take(&mut page.rows))?;
+        let views = views(conn, std::mem::take(&mut page.rows), in_force_on)?;
         Ok((page, views))
     })
     .await?;
@@ -306,7 +354,7 @@ async fn get_province(
     let view = with_conn(&pool, move |conn| {
         let resolved = store::resolve(conn, &reference, as_of)?
             .ok_or_else(|| ApiError::not_found("province", reference.clone()))?;
-        Ok(views(conn, vec![resolved.province])?.remove(0))
+        Ok(views(conn, vec![resolved.province], Some(as_of))?.remove(0))
     })
     .await?;
     Ok(super::edit::updated(&view.localized(lang)))
@@ -395,6 +443,9 @@ pub struct ProvinceInput {
     #[serde(default)]
     #[schema(value_type = Option<Vec<String>>)]
     pub shares_gso_code_with: Option<serde_json::Value>,
+    #[serde(default)]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub former_names: Option<serde_json::Value>,
 }
 
 /// Provinces are written by admins.
@@ -417,7 +468,7 @@ impl Editable for ProvinceEdit {
     }
     fn load(conn: &mut DbConnection, key: &String) -> ApiResult<Option<ProvinceView>> {
         match store::find(conn, key)? {
-            Some(p) => Ok(Some(views(conn, vec![p])?.remove(0))),
+            Some(p) => Ok(Some(views(conn, vec![p], None)?.remove(0))),
             None => Ok(None),
         }
     }
@@ -484,28 +535,22 @@ impl Editable for ProvinceEdit {
                 );
             }
         }
-        Ok(errors.finish(|| Province {
-            search_text: [
-                Some(input.name_vi.as_str()),
-                Some(input.name_en.as_str()),
-                Some(input.id.as_str()),
-                Some(input.gso_code.as_str()),
-                input.iso_code.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .map(fold)
-            .collect::<Vec<_>>()
-            .join(" | "),
-            id: input.id,
-            gso_code: input.gso_code,
-            iso_code: input.iso_code,
-            name_vi: input.name_vi,
-            name_en: input.name_en,
-            kind: input.kind,
-            region: input.region,
-            valid_from: input.valid_from,
-            valid_to: input.valid_to,
+        let former = store::former_names(conn, Some(std::slice::from_ref(&input.id)))?;
+        Ok(errors.finish(|| {
+            let mut province = Province {
+                search_text: String::new(),
+                id: input.id,
+                gso_code: input.gso_code,
+                iso_code: input.iso_code,
+                name_vi: input.name_vi,
+                name_en: input.name_en,
+                kind: input.kind,
+                region: input.region,
+                valid_from: input.valid_from,
+                valid_to: input.valid_to,
+            };
+            province.search_text = store::search_text(&province, &former);
+            province
         }))
     }
     fn insert(conn: &mut DbConnection, valid: &Province) -> ApiResult<String> {

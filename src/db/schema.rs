@@ -115,8 +115,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    province_names (province_id, valid_to) {
+        province_id -> Text,
+        name_vi -> Text,
+        name_en -> Text,
+        kind -> Text,
+        valid_from -> Nullable<Date>,
+        valid_to -> Date,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     provinces,
+    province_names,
     province_lineage,
     periods,
     indicators,

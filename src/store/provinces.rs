@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::{Page, PageRequest};
-use crate::db::schema::{province_lineage, provinces};
+use crate::db::schema::{province_lineage, province_names, provinces};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::text::{fold, like_contains};
 
@@ -38,6 +38,71 @@ pub struct LineageLink {
     pub effective_date: NaiveDate,
 }
 
+/// A name and kind a unit bore before today's (Thừa Thiên Huế, a province, to 2024-12-31).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = province_names)]
+#[diesel(treat_none_as_null = true)]
+pub struct FormerName {
+    pub province_id: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: String,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: NaiveDate,
+}
+
+impl FormerName {
+    pub fn covers(&self, date: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|from| from <= date) && date <= self.valid_to
+    }
+}
+
+/// What a search matches a unit by: every name it has borne, its slug and its codes.
+pub fn search_text<'a>(
+    province: &'a Province,
+    former_names: impl IntoIterator<Item = &'a FormerName>,
+) -> String {
+    let mut parts = vec![
+        province.name_vi.as_str(),
+        province.name_en.as_str(),
+        province.id.as_str(),
+        province.gso_code.as_str(),
+    ];
+    parts.extend(province.iso_code.as_deref());
+    for former in former_names {
+        parts.push(&former.name_vi);
+        parts.push(&former.name_en);
+    }
+    parts.into_iter().map(fold).collect::<Vec<_>>().join(" | ")
+}
+
+/// The earlier names of the units `ids` (all units when `ids` is None), oldest first.
+pub fn former_names(
+    conn: &mut DbConnection,
+    ids: Option<&[String]>,
+) -> QueryResult<Vec<FormerName>> {
+    let mut query = province_names::table.into_boxed();
+    if let Some(ids) = ids {
+        query = query.filter(province_names::province_id.eq_any(ids));
+    }
+    query
+        .order((
+            province_names::province_id.asc(),
+            province_names::valid_to.asc(),
+        ))
+        .select(FormerName::as_select())
+        .load(conn)
+}
+
+pub fn upsert_former_name(conn: &mut DbConnection, row: &FormerName) -> QueryResult<usize> {
+    crate::with_backend!(conn, c => diesel::insert_into(province_names::table)
+        .values(row)
+        .on_conflict((province_names::province_id, province_names::valid_to))
+        .do_update()
+        .set(row)
+        .execute(c))
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ProvinceFilter {
     /// Folded search text (see `domain::text::fold`).
@@ -52,8 +117,28 @@ fn filtered(filter: &ProvinceFilter) -> provinces::BoxedQuery<'_, MultiBackend> 
     if let Some(q) = &filter.q {
         query = query.filter(provinces::search_text.like(like_contains(q)).escape('\\'));
     }
-    if !filter.kinds.is_empty() {
-        query = query.filter(provinces::kind.eq_any(&filter.kinds));
+    match (filter.kinds.is_empty(), filter.in_force_on) {
+        (true, _) => {}
+        (false, None) => query = query.filter(provinces::kind.eq_any(&filter.kinds)),
+        // On a date, a unit's kind is the one it bore then: a former kind covering the date
+        // wins over today's.
+        (false, Some(date)) => {
+            let former_on_date = province_names::table
+                .filter(province_names::province_id.eq(provinces::id))
+                .filter(
+                    province_names::valid_from
+                        .is_null()
+                        .or(province_names::valid_from.le(date)),
+                )
+                .filter(province_names::valid_to.ge(date));
+            query = query.filter(
+                diesel::dsl::exists(
+                    former_on_date.filter(province_names::kind.eq_any(&filter.kinds)),
+                )
+                .or(diesel::dsl::not(diesel::dsl::exists(former_on_date))
+                    .and(provinces::kind.eq_any(&filter.kinds))),
+            );
+        }
     }
     if !filter.regions.is_empty() {
         query = query.filter(provinces::region.eq_any(&filter.regions));
@@ -182,6 +267,7 @@ pub fn resolve(
 #[derive(Debug, Clone)]
 pub struct Registry {
     all: Vec<Province>,
+    former: Vec<FormerName>,
 }
 
 impl Registry {
@@ -190,7 +276,25 @@ impl Registry {
             .order(provinces::id.asc())
             .select(Province::as_select())
             .load(conn)?;
-        Ok(Registry { all })
+        Ok(Registry {
+            all,
+            former: former_names(conn, None)?,
+        })
+    }
+
+    /// The unit as it was on `date`: its name and kind then.
+    pub fn as_of(&self, province: &Province, date: NaiveDate) -> Province {
+        let mut then = province.clone();
+        if let Some(former) = self
+            .former
+            .iter()
+            .find(|f| f.province_id == province.id && f.covers(date))
+        {
+            then.name_vi = former.name_vi.clone();
+            then.name_en = former.name_en.clone();
+            then.kind = former.kind.clone();
+        }
+        then
     }
 
     /// Every unit `reference` can name: a slug names one; a GSO code, an ISO code or a name
@@ -218,15 +322,20 @@ impl Registry {
         if folded.is_empty() {
             return Vec::new();
         }
+        let named_before = |p: &Province| {
+            self.former.iter().any(|f| {
+                f.province_id == p.id && (fold(&f.name_vi) == folded || fold(&f.name_en) == folded)
+            })
+        };
         self.all
             .iter()
-            .filter(|p| fold(&p.name_vi) == folded || fold(&p.name_en) == folded)
+            .filter(|p| fold(&p.name_vi) == folded || fold(&p.name_en) == folded || named_before(p))
             .collect()
     }
 
-    /// The one unit `reference` names on `as_of`: among several candidates, the one in force
-    /// then, else the one in force most recently; `shares_code_with` lists the other units that
-    /// bore its GSO code.
+    /// The one unit `reference` names on `as_of`, with its name and kind then: among several
+    /// candidates, the one in force then, else the one in force most recently;
+    /// `shares_code_with` lists the other units that bore its GSO code.
     pub fn resolve(&self, reference: &str, as_of: NaiveDate) -> Option<Resolved> {
         let mut units: Vec<Province> = self.candidates(reference).into_iter().cloned().collect();
         units.sort_by_key(|p| {
@@ -238,7 +347,7 @@ impl Registry {
         if units.is_empty() {
             return None;
         }
-        let province = units.remove(0);
+        let province = self.as_of(&units.remove(0), as_of);
         units.retain(|p| p.gso_code == province.gso_code);
         Some(Resolved {
             province,

@@ -1,5 +1,7 @@
 use std::collections::HashSet;
 
+use serde_json::json;
+
 use crate::helpers::spawn_app;
 
 #[actix_web::test]
@@ -145,4 +147,61 @@ async fn rejects_unknown_province_filters() {
         .problem(400);
     assert_eq!(problem["parameter"], "as_of");
     app.get("/api/v1/provinces/atlantis").await.problem(404);
+}
+
+#[actix_web::test]
+async fn a_unit_answers_with_the_name_and_kind_it_bore_on_a_date() {
+    let app = spawn_app().await;
+    let before = app.get_ok("/api/v1/provinces/46?as_of=2024-12-31").await;
+    assert_eq!(
+        (&before["id"], &before["name_vi"], &before["kind"]),
+        (&json!("hue"), &json!("Thừa Thiên Huế"), &json!("province"))
+    );
+    let after = app.get_ok("/api/v1/provinces/46?as_of=2025-03-01").await;
+    assert_eq!(
+        (&after["name_vi"], &after["name_en"], &after["kind"]),
+        (&json!("Huế"), &json!("Hue"), &json!("municipality"))
+    );
+    // Without a date: today's name, with the earlier ones beside it.
+    let today = app.get_ok("/api/v1/provinces/hue").await;
+    assert_eq!(today["name_vi"], "Huế");
+    assert_eq!(today["former_names"][0]["name_vi"], "Thừa Thiên Huế");
+    assert_eq!(today["former_names"][0]["valid_to"], "2024-12-31");
+    // Đồng Nai changed kind without a merger.
+    let dong_nai = |date: &'static str| {
+        let app = &app;
+        async move {
+            app.get_ok(&format!("/api/v1/provinces/dong-nai-2025?as_of={date}"))
+                .await["kind"]
+                .clone()
+        }
+    };
+    assert_eq!(dong_nai("2025-08-01").await, "province");
+    assert_eq!(dong_nai("2026-05-01").await, "municipality");
+    // Lists as of a date use the names of that date.
+    let listed = app
+        .get_ok("/api/v1/provinces?as_of=2024-06-01&kind=province&limit=1000")
+        .await;
+    assert!(listed["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["id"] == "hue" && p["name_vi"] == "Thừa Thiên Huế"));
+}
+
+#[actix_web::test]
+async fn a_unit_is_found_by_any_of_its_names() {
+    let app = spawn_app().await;
+    let found = app.get_ok("/api/v1/provinces?q=thua%20thien%20hue").await;
+    assert_eq!(found["data"][0]["id"], "hue");
+    let searched = app
+        .get_ok("/api/v1/search?q=Th%E1%BB%ABa%20Thi%C3%AAn")
+        .await;
+    assert!(searched.to_string().contains("\"hue\""), "{searched}");
+    // And a filter takes the former name.
+    assert_eq!(
+        app.total("/api/v1/observations?province=Thua%20Thien%20Hue")
+            .await,
+        app.total("/api/v1/observations?province=hue").await
+    );
 }
