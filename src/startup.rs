@@ -229,13 +229,15 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", settings.bind))?;
         let pool_size = settings.pool_size;
-        let pool = web::block(move || prepare_database(&url, pool_size, true)).await??;
+        let read_url = url.clone();
+        let pool = web::block(move || prepare_database(&read_url, pool_size, true)).await??;
+        let write_pool = db::WritePool::for_url(&url, &pool)?;
         let address = listener.local_addr()?;
         let keys = crate::auth::Keys::from_settings(&settings.auth)?;
         if keys.is_none() {
             log::warn!("no CHISO_JWT_SECRET or CHISO_JWT_PUBLIC_KEY: the API is read-only");
         }
-        let server = serve(listener, pool, crate::auth::Auth(keys))?;
+        let server = serve(listener, pool, write_pool, crate::auth::Auth(keys))?;
         Ok(Self { address, server })
     }
 
@@ -253,11 +255,17 @@ impl Application {
 }
 
 /// Starts the HTTP server on an already bound listener.
-pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyhow::Result<Server> {
+pub fn serve(
+    listener: TcpListener,
+    pool: Pool,
+    write_pool: db::WritePool,
+    auth: crate::auth::Auth,
+) -> anyhow::Result<Server> {
     let doc = openapi::document();
     let doc_json = web::Data::new(OpenApiJson(doc.to_pretty_json()?));
     let routes = web::Data::new(RouteTable::from_document(&doc));
     let pool = web::Data::new(pool);
+    let write_pool = web::Data::new(write_pool);
     let auth = web::Data::new(auth);
     let totals = web::Data::new(crate::api::listing::TotalCache::default());
     let server = HttpServer::new(move || {
@@ -280,6 +288,7 @@ pub fn serve(listener: TcpListener, pool: Pool, auth: crate::auth::Auth) -> anyh
             )
             .wrap(Logger::default())
             .app_data(pool.clone())
+            .app_data(write_pool.clone())
             .app_data(doc_json.clone())
             .app_data(routes.clone())
             .app_data(auth.clone())

@@ -503,12 +503,11 @@ pub async fn create_handler<E: Editable>(
     caller: Caller,
     query: CreateQuery,
     body: Value,
-    pool: actix_web::web::Data<crate::db::Pool>,
     base_path: &'static str,
 ) -> ApiResult<HttpResponse> {
     let conditions = Conditions::from_request(&req)?;
     let upsert = query.upsert()?;
-    let done = super::with_conn(&pool, move |conn| {
+    let done = super::with_write_conn(&req, move |conn| {
         create::<E>(conn, &caller, body, upsert, &conditions, base_path)
     })
     .await?;
@@ -521,12 +520,11 @@ pub async fn update_handler<E: Editable>(
     caller: Caller,
     raw_key: String,
     body: Value,
-    pool: actix_web::web::Data<crate::db::Pool>,
     merge: bool,
 ) -> ApiResult<HttpResponse> {
     let conditions = Conditions::from_request(&req)?;
     let key = E::parse_key(&raw_key)?;
-    let view = super::with_conn(&pool, move |conn| {
+    let view = super::with_write_conn(&req, move |conn| {
         if merge {
             patch::<E>(conn, &caller, key, body, &conditions)
         } else {
@@ -542,11 +540,10 @@ pub async fn delete_handler<E: Editable>(
     req: HttpRequest,
     caller: Caller,
     raw_key: String,
-    pool: actix_web::web::Data<crate::db::Pool>,
 ) -> ApiResult<HttpResponse> {
     let conditions = Conditions::from_request(&req)?;
     let key = E::parse_key(&raw_key)?;
-    super::with_conn(&pool, move |conn| {
+    super::with_write_conn(&req, move |conn| {
         delete::<E>(conn, &caller, key, &conditions)
     })
     .await?;
@@ -612,9 +609,8 @@ macro_rules! write_handlers {
             caller: $crate::auth::Caller,
             query: actix_web::web::Query<$crate::api::edit::CreateQuery>,
             body: actix_web::web::Json<serde_json::Value>,
-            pool: actix_web::web::Data<$crate::db::Pool>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::edit::create_handler::<$E>(req, caller, query.into_inner(), body.into_inner(), pool, $base).await
+            $crate::api::edit::create_handler::<$E>(req, caller, query.into_inner(), body.into_inner(), $base).await
         }
 
         /// Replace one with a full body. `If-Match` with the item's `ETag` makes the write
@@ -643,9 +639,8 @@ macro_rules! write_handlers {
             caller: $crate::auth::Caller,
             path: actix_web::web::Path<String>,
             body: actix_web::web::Json<serde_json::Value>,
-            pool: actix_web::web::Data<$crate::db::Pool>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::edit::update_handler::<$E>(req, caller, path.into_inner(), body.into_inner(), pool, false).await
+            $crate::api::edit::update_handler::<$E>(req, caller, path.into_inner(), body.into_inner(), false).await
         }
 
         /// Change some fields with an RFC 7396 JSON merge patch (`application/merge-patch+json`
@@ -673,9 +668,8 @@ macro_rules! write_handlers {
             caller: $crate::auth::Caller,
             path: actix_web::web::Path<String>,
             body: actix_web::web::Json<serde_json::Value>,
-            pool: actix_web::web::Data<$crate::db::Pool>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::edit::update_handler::<$E>(req, caller, path.into_inner(), body.into_inner(), pool, true).await
+            $crate::api::edit::update_handler::<$E>(req, caller, path.into_inner(), body.into_inner(), true).await
         }
 
         /// Delete one. `If-Match` as for PUT.
@@ -698,9 +692,8 @@ macro_rules! write_handlers {
             req: actix_web::HttpRequest,
             caller: $crate::auth::Caller,
             path: actix_web::web::Path<String>,
-            pool: actix_web::web::Data<$crate::db::Pool>,
         ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
-            $crate::api::edit::delete_handler::<$E>(req, caller, path.into_inner(), pool).await
+            $crate::api::edit::delete_handler::<$E>(req, caller, path.into_inner()).await
         }
     };
 }

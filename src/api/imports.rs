@@ -7,9 +7,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::with_conn;
 use crate::auth::{Caller, Role};
-use crate::db::Pool;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::import::{self, ImportFormat, ImportReport};
 
@@ -59,7 +57,6 @@ async fn create_import(
     caller: Caller,
     query: web::Query<ImportQuery>,
     mut payload: web::Payload,
-    pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Role::Editor)?;
     let dry_run = match query.dry_run.as_deref() {
@@ -99,7 +96,7 @@ async fn create_import(
     }
     let reason = super::edit::change_reason(&req)?;
     let actor = caller.claims.sub.clone();
-    let report = with_conn(&pool, move |conn| {
+    let report = super::with_write_conn(&req, move |conn| {
         import::run(
             conn,
             format,

@@ -26,8 +26,10 @@ pub mod tokens;
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
-use crate::db::{DbConnection, Pool};
-use crate::error::ApiResult;
+use actix_web::HttpRequest;
+
+use crate::db::{DbConnection, Pool, WritePool};
+use crate::error::{ApiError, ApiResult};
 
 /// Every route chiso serves that belongs in the OpenAPI document.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -59,6 +61,27 @@ where
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
 {
     let pool = pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await?
+}
+
+/// [`with_conn`] for a write: the connection comes from the app's [`WritePool`], so on SQLite
+/// writers queue for the one writer connection instead of holding the readers' ones.
+pub async fn with_write_conn<T, F>(req: &HttpRequest, work: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+{
+    let pool = match req.app_data::<web::Data<WritePool>>() {
+        Some(writes) => writes.0.clone(),
+        None => req
+            .app_data::<web::Data<Pool>>()
+            .map(|p| p.get_ref().clone())
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database pool configured")))?,
+    };
     web::block(move || {
         let mut conn = pool.get()?;
         work(&mut conn)

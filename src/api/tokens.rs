@@ -1,13 +1,11 @@
 //! `/token-revocations`: admins deny a token from now on, on every server sharing the database.
 
-use actix_web::{post, web, HttpResponse};
+use actix_web::{post, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::with_conn;
 use crate::auth::{Caller, Role};
-use crate::db::Pool;
 use crate::error::{ApiError, ApiResult, FieldError, Problem};
 use crate::store::tokens::{self, RevokedToken};
 
@@ -41,9 +39,9 @@ pub struct RevocationInput {
 )]
 #[post("/token-revocations")]
 async fn revoke_token(
+    req: HttpRequest,
     caller: Caller,
     body: web::Json<serde_json::Value>,
-    pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
     caller.require(Role::Admin)?;
     let input: RevocationInput = super::edit::parse_input(body.into_inner())?;
@@ -59,7 +57,8 @@ async fn revoke_token(
         revoked_by: caller.claims.sub.clone(),
         reason: input.reason.clone(),
     };
-    let newly = with_conn(&pool, move |conn| Ok(tokens::revoke(conn, &record)?)).await?;
+    let newly =
+        super::with_write_conn(&req, move |conn| Ok(tokens::revoke(conn, &record)?)).await?;
     let mut response = if newly {
         HttpResponse::Created()
     } else {

@@ -182,6 +182,29 @@ pub fn is_contention(err: &diesel::result::Error) -> bool {
     }
 }
 
+/// The connections writes take. SQLite has one writer at a time: writers queue here for a
+/// single connection, so a writer waiting for the lock (another process may hold it) never
+/// holds a connection that readers need. PostgreSQL writes share the read pool.
+#[derive(Clone)]
+pub struct WritePool(pub Pool);
+
+impl WritePool {
+    pub fn for_url(url: &DatabaseUrl, read_pool: &Pool) -> anyhow::Result<Self> {
+        Ok(match url {
+            DatabaseUrl::Sqlite(_) => WritePool(
+                r2d2::Pool::builder()
+                    .max_size(1)
+                    .min_idle(Some(0))
+                    // Queued writers wait their turn up to this long, then get a 503.
+                    .connection_timeout(Duration::from_secs(10))
+                    .test_on_check_out(false)
+                    .build(ConnectionManager::new(url.clone()))?,
+            ),
+            DatabaseUrl::Postgres(_) => WritePool(read_pool.clone()),
+        })
+    }
+}
+
 /// Applies every pending migration of the connection's backend.
 pub fn run_migrations(conn: &mut DbConnection) -> anyhow::Result<usize> {
     let applied = match conn {

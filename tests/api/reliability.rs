@@ -104,3 +104,65 @@ async fn a_gso_code_names_one_unit_at_any_date() {
         "38"
     );
 }
+
+/// Another process (`chiso import`, a second server) holding SQLite's write lock: readers keep
+/// being served, and a writer that cannot get the lock in time gets a 503 it can retry.
+#[actix_web::test]
+async fn a_held_sqlite_write_lock_leaves_reads_served_and_writes_503() {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    if crate::helpers::postgres_base_url().is_some() {
+        // PostgreSQL has row locks and no database-wide write lock: nothing to hold here.
+        return;
+    }
+    let app = spawn_app().await;
+    let path = app.database_url.trim_start_matches("sqlite://").to_owned();
+    let (locked, release) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        let mut other = diesel::SqliteConnection::establish(&path).unwrap();
+        other.batch_execute("BEGIN IMMEDIATE").unwrap();
+        locked.send(()).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(7));
+        other.batch_execute("ROLLBACK").unwrap();
+    });
+    release.recv().unwrap();
+    let token = app.token(Role::Editor);
+    // More writers than the read pool has connections: they must not take the readers' ones.
+    let bodies: Vec<_> = (1..=6)
+        .map(|month| {
+            json!({"province_id": "thanh-hoa", "indicator_code": "bts_stations",
+                   "period_id": format!("2024-{month:02}"), "value": month})
+        })
+        .collect();
+    let writes = join_all(
+        bodies
+            .iter()
+            .map(|b| app.post("/api/v1/observations", &token, b)),
+    );
+    let reads = join_all((0..16).map(|_| app.get("/api/v1/observations?province=thanh-hoa")));
+    let (written, read) = tokio::join!(writes, reads);
+    assert!(read.iter().all(|r| r.status == 200), "reads are served");
+    let mut busy = 0;
+    for reply in &written {
+        match reply.status {
+            201 => {}
+            503 => {
+                reply.problem(503);
+                assert_eq!(reply.header("retry-after").as_deref(), Some("1"));
+                busy += 1;
+            }
+            other => panic!("{other}: {}", reply.body),
+        }
+    }
+    assert!(busy > 0, "a writer waited out the busy timeout");
+    holder.join().unwrap();
+    // Once the lock is released, writes go through.
+    for (body, reply) in bodies.iter().zip(&written) {
+        if reply.status == 503 {
+            assert_eq!(
+                app.post("/api/v1/observations", &token, body).await.status,
+                201
+            );
+        }
+    }
+}
