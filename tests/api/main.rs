@@ -15,6 +15,7 @@ mod lists;
 mod observations;
 mod openapi;
 mod provinces;
+mod readme;
 mod reliability;
 mod resources;
 mod writes;
