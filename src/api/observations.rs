@@ -363,7 +363,7 @@ pub fn validate_observation(
         let period = period.expect("checked");
         NewObservation {
             province_id: province.expect("checked"),
-            indicator_code: input.indicator_code,
+            indicator_code: indicator.expect("checked").code.clone(),
             period_id: period.to_string(),
             period_start: period.start_date(),
             period_end: period.end_date(),

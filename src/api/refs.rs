@@ -209,9 +209,18 @@ impl Catalog {
         pointer: &str,
         code: &str,
     ) -> Option<&indicators::Indicator> {
-        let found = self.indicators.get(code);
+        // A code, or a name in either language with or without diacritics.
+        let found = self.indicators.get(code).or_else(|| {
+            let folded = crate::domain::text::fold(code);
+            self.indicators
+                .values()
+                .find(|i| fold_eq(&i.name_vi, &folded) || fold_eq(&i.name_en, &folded))
+        });
         if found.is_none() {
-            errors.add(pointer, format!("no indicator has the code `{code}`"));
+            errors.add(
+                pointer,
+                format!("no indicator has the code or name `{code}`"),
+            );
         }
         found
     }
@@ -299,4 +308,8 @@ impl Labels {
     pub fn indicator(&self, code: &str) -> Names {
         self.indicators.get(code).cloned().unwrap_or_default()
     }
+}
+
+fn fold_eq(name: &str, folded: &str) -> bool {
+    crate::domain::text::fold(name) == folded
 }

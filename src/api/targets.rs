@@ -342,7 +342,7 @@ impl Editable for TargetEdit {
             let figure = figure.expect("checked");
             NewTarget {
                 province_id: province.expect("checked"),
-                indicator_code: input.indicator_code,
+                indicator_code: indicator.expect("checked").code.clone(),
                 period_id: period.to_string(),
                 period_start: period.start_date(),
                 period_end: period.end_date(),

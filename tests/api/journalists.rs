@@ -289,3 +289,22 @@ async fn csv_carries_names_in_the_requested_language() {
     assert!(rows.iter().all(|r| !r[column].is_empty()));
     assert!(rows.iter().any(|r| r[column] == "Số trạm BTS"));
 }
+
+#[actix_web::test]
+async fn a_write_may_name_the_province_and_indicator() {
+    let app = spawn_app().await;
+    let reply = app
+        .post(
+            "/api/v1/observations",
+            &app.token(Role::Editor),
+            &json!({"province_id": "Đắk Nông", "indicator_code": "Số trạm BTS",
+                    "period_id": "2024", "value": "1.214 trạm"}),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let created = reply.json();
+    assert_eq!(
+        (&created["province_id"], &created["indicator_code"]),
+        (&json!("dak-nong"), &json!("bts_stations"))
+    );
+}
