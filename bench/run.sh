@@ -1,96 +1,182 @@
 #!/usr/bin/env bash
-# A benchmark anyone can rerun: `bench/run.sh [ROWS]` (default 100000).
+# A benchmark anyone can rerun: `bench/run.sh [ROWS]` (default 1000000). Needs wrk and sqlite3
+# (apt-get install -y wrk sqlite3). Prints a table per backend; BENCHMARKS.md keeps past runs.
 #
-# 1. builds the release binary;
-# 2. generates ROWS synthetic monthly observations (63 provinces x indicators x months
-#    from 2009, when all 63 units were in force) and times `chiso import` loading them into a fresh SQLite database;
-# 3. serves that database and measures requests/second with wrk (2 threads, 32 connections,
-#    10 s each) for /healthz, a plain handler that touches no database, and for list pages:
-#    the first page, a page deep in the keyset, a filtered page, a descending sort and CSV.
+# 1. builds chiso and the ceiling (bench/ceiling.rs: a bare actix-web handler that answers the
+#    exact bytes chiso answered for the hot series request) in release mode;
+# 2. generates ROWS synthetic monthly observations (the 63 provinces x indicators x months of
+#    2009-2024) and times `chiso import` of them into a fresh SQLite database, beside the floor:
+#    sqlite3 loading the same rows into a table with the same columns and the same indexes;
+# 3. serves the database and runs wrk (2 threads, 64 connections) on: the ceiling; a 40-row
+#    series (one province and indicator, 2021-09 to 2024-12), the same URL repeated (hot) and a
+#    random province, indicator and page size per request (cold); a 63-row ranking; a single
+#    item; a 304 revalidation; a 1000-row CSV page. It prints req/s, p50, p99, the share of the
+#    ceiling and the server's peak RSS;
+# 4. does the same on PostgreSQL when BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+#    answers, in a database `chiso_bench` it recreates.
 #
-# Figures on a shared machine are noisy: compare the ratios to /healthz within one run.
+# BENCH_BIN=path measures another chiso binary (an older commit's) with the same harness.
+# This machine is shared and noisy: compare ratios within one run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ROWS="${1:-100000}"
+ROWS="${1:-1000000}"
 PORT="${BENCH_PORT:-18080}"
+CEILING_PORT=$((PORT + 1))
 DURATION="${BENCH_DURATION:-10s}"
+CONNECTIONS="${BENCH_CONNECTIONS:-64}"
+PG_ADMIN_URL="${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 WORK="$(mktemp -d)"
-trap 'kill "${SERVER:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+SERVER="" CEILING="" SAMPLER=""
+cleanup() {
+    for pid in $SERVER $CEILING $SAMPLER; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
 
-if ! command -v wrk >/dev/null; then
-    echo "wrk is not installed: apt-get install -y wrk" >&2
-    exit 1
-fi
+for tool in wrk sqlite3 curl python3; do
+    command -v "$tool" >/dev/null || { echo "$tool is not installed: apt-get install -y $tool" >&2; exit 1; }
+done
 
-cargo build --release --quiet
-BIN=target/release/chiso
-export DATABASE_URL="sqlite://$WORK/bench.db" RUST_LOG=warn
+cargo build --release --quiet --bin chiso --example ceiling
+# BENCH_BIN measures another build (an older commit's) with the same harness.
+BIN="${BENCH_BIN:-target/release/chiso}"
+CEILING_BIN=target/release/examples/ceiling
+export RUST_LOG=warn
 
-python3 - "$ROWS" "$WORK/rows.csv" <<'PY'
-import csv, sys
-rows, out = int(sys.argv[1]), sys.argv[2]
-provinces = [r["id"] for r in csv.DictReader(open("data/provinces.csv", encoding="utf-8")) if r["valid_to"] == "2025-06-30" or (r["valid_to"] == "" and r["valid_from"] != "2025-07-01")]
-indicators = [r["code"] for r in csv.DictReader(open("data/indicators.csv", encoding="utf-8"))]
-months = [f"{y}-{m:02d}" for y in range(2009, 2025) for m in range(1, 13)]
-with open(out, "w", newline="", encoding="utf-8") as f:
-    w = csv.writer(f)
+# Rows for chiso (CSV with a Vietnamese decimal) and the same rows for the sqlite3 floor
+# (every column of the table, as chiso stores them).
+python3 - "$ROWS" "$WORK/rows.csv" "$WORK/floor.csv" "$WORK/targets.txt" <<'PY'
+import calendar, csv, sys
+rows, out, floor, targets = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+provinces = [r["id"] for r in csv.DictReader(open("data/provinces.csv", encoding="utf-8"))
+             if r["valid_to"] == "2025-06-30" or (r["valid_to"] == "" and r["valid_from"] != "2025-07-01")]
+indicators = [(r["code"], r["unit"]) for r in csv.DictReader(open("data/indicators.csv", encoding="utf-8"))
+              if r["unit"] not in ("percent", "rank")]
+months = [(y, m) for y in range(2009, 2025) for m in range(1, 13)]
+n = 0
+used = set()
+with open(out, "w", newline="", encoding="utf-8") as f, open(floor, "w", newline="", encoding="utf-8") as g:
+    w, fw = csv.writer(f), csv.writer(g)
     w.writerow(["province", "indicator", "period", "value"])
-    n = 0
-    for indicator in indicators:
-        for month in months:
+    for indicator, unit in indicators:
+        for (y, m) in months:
             for province in provinces:
                 if n == rows:
                     break
-                w.writerow([province, indicator, month, f"{1000 + (n * 7919) % 100000},5"])
+                value = 1000 + (n * 7919) % 100000
+                w.writerow([province, indicator, f"{y}-{m:02d}", f"{value},5"])
+                last = calendar.monthrange(y, m)[1]
+                fw.writerow([n + 1, province, indicator, f"{y}-{m:02d}", f"{y}-{m:02d}-01",
+                             f"{y}-{m:02d}-{last:02d}", value + 0.5, f"{value},5", unit, "final",
+                             "", "", "", "", ""])
+                used.add((province, indicator))
                 n += 1
-    if n < rows:
-        sys.exit(f"only {n} distinct rows can be generated")
+if n < rows:
+    sys.exit(f"only {n} distinct rows can be generated")
+with open(targets, "w") as t:
+    for province, indicator in sorted(used):
+        t.write(f"{province} {indicator}\n")
 PY
+export BENCH_TARGETS="$WORK/targets.txt"
+HOT_PROVINCE=ha-noi
+HOT_INDICATOR=$(python3 -c "import csv; print([r['code'] for r in csv.DictReader(open('data/indicators.csv', encoding='utf-8')) if r['unit'] not in ('percent','rank')][0])")
+HOT="/api/v1/observations?province=$HOT_PROVINCE&indicator=$HOT_INDICATOR&from=2021-09&to=2024-12"
 
-"$BIN" migrate >/dev/null
+seconds() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$2"; }
+
+# The floor: sqlite3 and the same table, indexes and rows.
+"$BIN" migrate --database-url "sqlite://$WORK/schema.db" >/dev/null
+sqlite3 "$WORK/schema.db" ".schema observations" | grep -v sqlite_sequence >"$WORK/floor.sql"
 start=$(date +%s.%N)
-"$BIN" import "$WORK/rows.csv" --actor bench
+sqlite3 "$WORK/floor.db" <<SQL
+.read $WORK/floor.sql
+PRAGMA journal_mode = WAL;
+.mode csv
+.import $WORK/floor.csv observations
+SQL
 end=$(date +%s.%N)
-import_seconds=$(python3 -c "print(f'{$end - $start:.1f}')")
-echo "import: $ROWS rows in ${import_seconds}s ($(python3 -c "print(int($ROWS / ($end - $start)))") rows/s)"
+FLOOR_SECONDS=$(seconds "$start" "$end")
 
-CHISO_BIND="127.0.0.1:$PORT" "$BIN" serve >"$WORK/server.log" 2>&1 &
-SERVER=$!
-for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+# rss_peak PID FILE: samples the process's resident memory every 200 ms into FILE.
+rss_peak() {
+    while kill -0 "$1" 2>/dev/null; do
+        awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null >>"$2" || true
+        sleep 0.2
+    done
+}
 
-total=$(curl -s "http://127.0.0.1:$PORT/api/v1/observations?limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['meta']['total'])")
-deep_id=$((total - 200))
-deep_cursor=$(python3 -c "import base64,json; print(base64.urlsafe_b64encode(json.dumps({'s':'id','k':$deep_id}).encode()).decode().rstrip('='))")
-value_cursor=$(curl -s "http://127.0.0.1:$PORT/api/v1/observations?sort=-value&limit=1000" | python3 -c "import json,sys; print(json.load(sys.stdin)['meta']['next_cursor'])")
-
-declare -a NAMES=(
-    "healthz (no database)"
-    "first page, limit=100"
-    "deep page (keyset near the end)"
-    "filtered: province + indicator"
-    "sort=-value, second page"
-    "single item"
-    "CSV, limit=1000"
-)
-declare -a URLS=(
-    "/healthz"
-    "/api/v1/observations?limit=100"
-    "/api/v1/observations?limit=100&cursor=$deep_cursor"
-    "/api/v1/observations?province=ha-noi&indicator=bts_stations&limit=100"
-    "/api/v1/observations?sort=-value&limit=100&cursor=$value_cursor"
-    "/api/v1/observations/$((total / 2))"
-    "/api/v1/observations?limit=1000&format=csv"
-)
-
-printf '\n%-36s %12s %12s %10s\n' "request ($total observations)" "req/s" "latency avg" "vs healthz"
-base=""
-for i in "${!URLS[@]}"; do
-    out=$(wrk -t2 -c32 -d"$DURATION" "http://127.0.0.1:$PORT${URLS[$i]}")
+measure() { # NAME URL [wrk args...] -> one table row
+    local name="$1" url="$2"; shift 2
+    local out rps p50 p99 errors share
+    out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    lat=$(awk '/Latency/ {print $2; exit}' <<<"$out")
-    non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
-    [ -z "$base" ] && base="$rps"
-    ratio=$(python3 -c "print(f'{$rps / $base:.2f}')")
-    printf '%-36s %12s %12s %10s%s\n' "${NAMES[$i]}" "$rps" "$lat" "$ratio" "${non2xx:+  ($non2xx non-2xx!)}"
-done
+    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+    [ -z "$BASE" ] && BASE="$rps"
+    share=$(python3 -c "import sys; print(f'{100 * float(sys.argv[1]) / float(sys.argv[2]):.0f}%')" "$rps" "$BASE")
+    printf '| %-44s | %9s | %7s | %7s | %6s |%s\n' "$name" "$rps" "$p50" "$p99" "$share" "${errors:+ $errors non-2xx}"
+}
+
+run_backend() { # BACKEND DATABASE_URL
+    local backend="$1" url="$2"
+    export DATABASE_URL="$url"
+    "$BIN" migrate >/dev/null
+    local start end
+    start=$(date +%s.%N)
+    "$BIN" import "$WORK/rows.csv" --actor bench >/dev/null
+    end=$(date +%s.%N)
+    local import_seconds
+    import_seconds=$(seconds "$start" "$end")
+
+    CHISO_BIND="127.0.0.1:$PORT" "$BIN" serve >"$WORK/server-$backend.log" 2>&1 &
+    SERVER=$!
+    : >"$WORK/rss-$backend"
+    rss_peak "$SERVER" "$WORK/rss-$backend" &
+    SAMPLER=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+
+    local base="http://127.0.0.1:$PORT"
+    curl -sf "$base$HOT" -o "$WORK/hot.json"
+    local etag id total
+    etag=$(curl -sfI "$base$HOT" | awk 'tolower($1) == "etag:" {print $2}' | tr -d '\r')
+    total=$(curl -sf "$base/api/v1/observations?limit=1" | python3 -c "import json,sys; print(json.load(sys.stdin)['meta']['total'])")
+    id=$((total / 2))
+
+    CEILING_BIN_ARGS=("$CEILING_PORT" "$WORK/hot.json")
+    "$CEILING_BIN" "${CEILING_BIN_ARGS[@]}" &
+    CEILING=$!
+    sleep 0.5
+
+    echo
+    echo "### $backend: $total observations; import of $ROWS rows ${import_seconds}s (sqlite3 floor ${FLOOR_SECONDS}s)"
+    echo
+    printf '| %-44s | %9s | %7s | %7s | %6s |\n' "request" "req/s" "p50" "p99" "share"
+    printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "-----------" "---------" "---------" "--------"
+    BASE=""
+    measure "ceiling ($(wc -c <"$WORK/hot.json") bytes, no work)" "http://127.0.0.1:$CEILING_PORT$HOT"
+    measure "series, 40 rows, hot (same URL)" "$base$HOT"
+    measure "series, 40 rows, cold (random per request)" "$base/" -s bench/random_series.lua
+    measure "ranking, 63 rows" "$base/api/v1/indicators/$HOT_INDICATOR/ranking?period=2024-12"
+    measure "single item" "$base/api/v1/observations/$id"
+    measure "304 revalidation (If-None-Match)" "$base$HOT" -H "If-None-Match: $etag"
+    measure "CSV, 1000 rows" "$base/api/v1/observations?limit=1000&format=csv"
+    kill "$CEILING" "$SERVER" 2>/dev/null || true
+    wait "$SERVER" 2>/dev/null || true
+    wait "$SAMPLER" 2>/dev/null || true
+    echo
+    echo "peak server RSS: $(sort -n "$WORK/rss-$backend" | tail -1 | awk '{printf "%.0f MB", $1 / 1024}')"
+    SERVER="" CEILING="" SAMPLER=""
+}
+
+run_backend sqlite "sqlite://$WORK/bench.db"
+
+if command -v psql >/dev/null && psql "$PG_ADMIN_URL" -qc 'SELECT 1' >/dev/null 2>&1; then
+    psql "$PG_ADMIN_URL" -qc 'DROP DATABASE IF EXISTS chiso_bench' -qc 'CREATE DATABASE chiso_bench' >/dev/null
+    run_backend postgres "${PG_ADMIN_URL%/*}/chiso_bench"
+    psql "$PG_ADMIN_URL" -qc 'DROP DATABASE IF EXISTS chiso_bench' >/dev/null
+else
+    echo
+    echo "PostgreSQL not reachable at $PG_ADMIN_URL: skipped"
+fi

@@ -5,7 +5,7 @@ use std::net::{SocketAddr, TcpListener};
 use actix_cors::Cors;
 use actix_web::dev::{ResourceDef, Server};
 use actix_web::http::Method;
-use actix_web::middleware::Logger;
+use actix_web::middleware::{Condition, Logger};
 use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -212,6 +212,9 @@ const EXPOSED_HEADERS: [&str; 5] = [
     "retry-after",
 ];
 
+/// Memory for whole answers of the current data version (see `api::caching`).
+const RESPONSE_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 /// The largest JSON body a single-item write accepts.
 pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 
@@ -232,12 +235,19 @@ impl Application {
         let read_url = url.clone();
         let pool = web::block(move || prepare_database(&read_url, pool_size, true)).await??;
         let write_pool = db::WritePool::for_url(&url, &pool)?;
+        let versions = crate::store::version::VersionWatch::new(&url, &pool)?;
         let address = listener.local_addr()?;
         let keys = crate::auth::Keys::from_settings(&settings.auth)?;
         if keys.is_none() {
             log::warn!("no CHISO_JWT_SECRET or CHISO_JWT_PUBLIC_KEY: the API is read-only");
         }
-        let server = serve(listener, pool, write_pool, crate::auth::Auth(keys))?;
+        let server = serve(
+            listener,
+            pool,
+            write_pool,
+            versions,
+            crate::auth::Auth(keys),
+        )?;
         Ok(Self { address, server })
     }
 
@@ -259,6 +269,7 @@ pub fn serve(
     listener: TcpListener,
     pool: Pool,
     write_pool: db::WritePool,
+    versions: crate::store::version::VersionWatch,
     auth: crate::auth::Auth,
 ) -> anyhow::Result<Server> {
     let doc = openapi::document();
@@ -266,6 +277,13 @@ pub fn serve(
     let routes = web::Data::new(RouteTable::from_document(&doc));
     let pool = web::Data::new(pool);
     let write_pool = web::Data::new(write_pool);
+    let versions = web::Data::new(versions);
+    let catalogues = web::Data::new(crate::store::catalogue::CatalogueCache::default());
+    let responses = web::Data::new(crate::api::caching::ResponseCache::new(
+        RESPONSE_CACHE_BYTES,
+    ));
+    // The access log formats a line per request: only build it when it will be written.
+    let access_log = log::log_enabled!(log::Level::Info);
     let auth = web::Data::new(auth);
     let totals = web::Data::new(crate::api::listing::TotalCache::default());
     let server = HttpServer::new(move || {
@@ -286,9 +304,12 @@ pub fn serve(
                     .expose_headers(EXPOSED_HEADERS)
                     .max_age(86_400),
             )
-            .wrap(Logger::default())
+            .wrap(Condition::new(access_log, Logger::default()))
             .app_data(pool.clone())
             .app_data(write_pool.clone())
+            .app_data(versions.clone())
+            .app_data(catalogues.clone())
+            .app_data(responses.clone())
             .app_data(doc_json.clone())
             .app_data(routes.clone())
             .app_data(auth.clone())

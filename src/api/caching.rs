@@ -1,14 +1,21 @@
-//! HTTP caching for every GET: a strong `ETag` (SHA-256 of the body, so it changes exactly when
-//! the data behind the answer does, whatever changed it), `Cache-Control`, and 304 for a
-//! matching `If-None-Match`.
+//! HTTP caching for every GET: a strong `ETag` (a hash of the answer, so it changes exactly when
+//! the data behind it does), `Cache-Control`, `Vary`, 304 for a matching `If-None-Match`, and a
+//! bounded cache of whole answers keyed by the data version and the request, so a repeated read
+//! costs a version check and a lookup, and a revalidation no more.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
+use actix_web::web::{Bytes, Data};
 use actix_web::HttpResponse;
 use sha2::{Digest, Sha256};
+
+use crate::store::version::VersionWatch;
 
 /// The validator for a body.
 pub fn etag_of(bytes: &[u8]) -> String {
@@ -40,6 +47,104 @@ fn cache_control(path: &str) -> &'static str {
     }
 }
 
+/// A whole answer, as the handler gave it.
+struct Cached {
+    headers: HeaderMap,
+    body: Bytes,
+    etag: HeaderValue,
+}
+
+/// Answers of the current data version, by request. Bounded: past its budget it starts over,
+/// and a new data version empties it.
+pub struct ResponseCache {
+    state: Mutex<CacheState>,
+    max_bytes: usize,
+}
+
+#[derive(Default)]
+struct CacheState {
+    version: i64,
+    bytes: usize,
+    entries: HashMap<String, Arc<Cached>>,
+}
+
+impl ResponseCache {
+    pub fn new(max_bytes: usize) -> Self {
+        ResponseCache {
+            state: Mutex::new(CacheState::default()),
+            max_bytes,
+        }
+    }
+
+    fn get(&self, version: i64, key: &str) -> Option<Arc<Cached>> {
+        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.version != version {
+            return None;
+        }
+        state.entries.get(key).cloned()
+    }
+
+    fn put(&self, version: i64, key: String, cached: Arc<Cached>) {
+        let size = key.len() + cached.body.len();
+        if size > self.max_bytes / 16 {
+            return;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if version < state.version {
+            return;
+        }
+        if version > state.version || state.bytes + size > self.max_bytes {
+            *state = CacheState {
+                version,
+                ..CacheState::default()
+            };
+        }
+        state.bytes += size;
+        state.entries.insert(key, cached);
+    }
+}
+
+/// What a cached answer depends on besides the data: path and query, and the two negotiated
+/// headers.
+fn cache_key(req: &ServiceRequest) -> Option<String> {
+    let path = req.path();
+    if !path.starts_with("/api/v1/") {
+        return None;
+    }
+    let header = |name| {
+        req.headers()
+            .get(name)
+            .map(|v| v.as_bytes())
+            .unwrap_or_default()
+    };
+    let accept = String::from_utf8_lossy(header(header::ACCEPT));
+    let language = String::from_utf8_lossy(header(header::ACCEPT_LANGUAGE));
+    Some(format!(
+        "{path}?{}\n{accept}\n{language}",
+        req.query_string()
+    ))
+}
+
+/// The answer to send for a cached entry: 304 when the client holds it, else the bytes.
+fn from_cache(cached: &Cached, if_none_match: Option<&str>, path: &str) -> HttpResponse {
+    let control = HeaderValue::from_static(cache_control(path));
+    if let Some(tags) = if_none_match {
+        if cached.etag.to_str().is_ok_and(|tag| matches(tags, tag)) {
+            return HttpResponse::NotModified()
+                .insert_header((header::ETAG, cached.etag.clone()))
+                .insert_header((header::CACHE_CONTROL, control))
+                .insert_header((header::VARY, HeaderValue::from_static(VARY)))
+                .finish();
+        }
+    }
+    let mut response = HttpResponse::Ok().body(cached.body.clone());
+    let headers = response.headers_mut();
+    for (name, value) in &cached.headers {
+        headers.insert(name.clone(), value.clone());
+    }
+    response
+}
+
 /// Also answers HEAD for every GET route: the request runs as a GET and loses its body.
 pub async fn conditional_get(
     mut req: ServiceRequest,
@@ -49,54 +154,80 @@ pub async fn conditional_get(
     if head_only {
         req.head_mut().method = Method::GET;
     }
-    let cacheable = matches!(*req.method(), Method::GET);
+    let strip = |res: ServiceResponse<BoxBody>| {
+        if head_only {
+            res.map_body(|_, _| BoxBody::new(()))
+        } else {
+            res
+        }
+    };
+    if req.method() != Method::GET {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
     let if_none_match = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let path = req.path().to_owned();
+    let cache = req.app_data::<Data<ResponseCache>>().cloned();
+    let watch = req.app_data::<Data<VersionWatch>>().cloned();
+    // The version is read before the answer is built: an answer is never filed under a
+    // version newer than the data it shows.
+    let version = match (&cache, &watch) {
+        (Some(_), Some(watch)) => match watch.current() {
+            Ok(version) => Some(version),
+            Err(e) => {
+                log::warn!("data version unreadable, answering without the cache: {e:#}");
+                None
+            }
+        },
+        _ => None,
+    };
+    if let Some(version) = version {
+        use actix_web::HttpMessage;
+        req.extensions_mut()
+            .insert(super::catalogue::DataVersion(version));
+    }
+    let key = cache_key(&req);
+    if let (Some(cache), Some(version), Some(key)) = (&cache, version, &key) {
+        if let Some(hit) = cache.get(version, key) {
+            let (request, _) = req.into_parts();
+            let response = from_cache(&hit, if_none_match.as_deref(), &path);
+            return Ok(strip(ServiceResponse::new(request, response)));
+        }
+    }
+
     let res = next.call(req).await?;
-    if !cacheable || res.status() != StatusCode::OK {
-        let res = res.map_into_boxed_body();
-        return Ok(if head_only {
-            res.map_body(|_, _| BoxBody::new(()))
-        } else {
-            res
-        });
+    if res.status() != StatusCode::OK {
+        return Ok(strip(res.map_into_boxed_body()));
     }
     let (request, response) = res.into_parts();
     let (mut head, body) = response.into_parts();
     let bytes = body::to_bytes(body)
         .await
         .map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
-    let tag = head
-        .headers()
-        .get(header::ETAG)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .unwrap_or_else(|| etag_of(&bytes));
-    let tag_value = HeaderValue::from_str(&tag).expect("hex ETag is a valid header");
-    let control = HeaderValue::from_static(cache_control(&path));
-    if if_none_match
-        .as_deref()
-        .is_some_and(|inm| matches(inm, &tag))
-    {
-        let not_modified = HttpResponse::NotModified()
-            .insert_header((header::ETAG, tag_value))
-            .insert_header((header::CACHE_CONTROL, control))
-            .insert_header((header::VARY, HeaderValue::from_static(VARY)))
-            .finish();
-        return Ok(ServiceResponse::new(request, not_modified));
+    let tag = match head.headers().get(header::ETAG) {
+        Some(tag) => tag.clone(),
+        None => HeaderValue::from_str(&etag_of(&bytes)).expect("hex ETag is a valid header"),
+    };
+    let headers = head.headers_mut();
+    headers.insert(header::ETAG, tag.clone());
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control(&path)),
+        );
     }
-    head.headers_mut().insert(header::ETAG, tag_value);
-    head.headers_mut()
-        .insert(header::VARY, HeaderValue::from_static(VARY));
-    if !head.headers().contains_key(header::CACHE_CONTROL) {
-        head.headers_mut().insert(header::CACHE_CONTROL, control);
+    headers.insert(header::VARY, HeaderValue::from_static(VARY));
+    let cached = Cached {
+        headers: head.headers().clone(),
+        body: bytes,
+        etag: tag,
+    };
+    let response = from_cache(&cached, if_none_match.as_deref(), &path);
+    if let (Some(cache), Some(version), Some(key)) = (cache, version, key) {
+        cache.put(version, key, Arc::new(cached));
     }
-    Ok(ServiceResponse::new(
-        request,
-        head.set_body(BoxBody::new(bytes)),
-    ))
+    Ok(strip(ServiceResponse::new(request, response)))
 }

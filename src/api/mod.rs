@@ -3,6 +3,7 @@
 
 pub mod awards;
 pub mod caching;
+pub mod catalogue;
 pub mod changes;
 pub mod edit;
 pub mod health;

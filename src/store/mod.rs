@@ -3,6 +3,7 @@
 //! last key it saw, so page 500 costs what page 1 costs.
 
 pub mod awards;
+pub mod catalogue;
 pub mod changes;
 pub mod indicators;
 pub mod observations;

@@ -1,10 +1,13 @@
 //! The data version: incremented inside every write transaction, read before serving anything
 //! cached. Being in the database, it is shared by every process writing to it.
 
+use std::sync::Mutex;
+
 use diesel::prelude::*;
+use diesel::sql_types::BigInt;
 
 use crate::db::schema::data_version;
-use crate::db::DbConnection;
+use crate::db::{DatabaseUrl, DbConnection, Pool};
 
 pub fn current(conn: &mut DbConnection) -> QueryResult<i64> {
     data_version::table
@@ -18,4 +21,64 @@ pub fn bump(conn: &mut DbConnection) -> QueryResult<usize> {
     diesel::update(data_version::table.find(1))
         .set(data_version::version.eq(data_version::version + 1))
         .execute(conn)
+}
+
+#[derive(QueryableByName)]
+struct PragmaDataVersion {
+    #[diesel(sql_type = BigInt)]
+    data_version: i64,
+}
+
+/// Tells, on every request and cheaply, which data version the database holds, so cached
+/// answers are served only while they are current, whoever wrote (this server, another one,
+/// `chiso import`).
+///
+/// On SQLite a connection of its own asks `PRAGMA data_version`, which changes exactly when
+/// another connection has committed (it reads shared memory, not the file); only then is the
+/// version row read again. PostgreSQL reads the one-row table by primary key.
+pub enum VersionWatch {
+    Sqlite(Mutex<SqliteWatch>),
+    Postgres(Pool),
+}
+
+pub struct SqliteWatch {
+    conn: diesel::SqliteConnection,
+    /// The last `PRAGMA data_version` seen, and the version row read then.
+    seen: Option<(i64, i64)>,
+}
+
+impl VersionWatch {
+    pub fn new(url: &DatabaseUrl, pool: &Pool) -> anyhow::Result<Self> {
+        Ok(match url {
+            DatabaseUrl::Sqlite(path) => {
+                let conn = diesel::SqliteConnection::establish(path)?;
+                VersionWatch::Sqlite(Mutex::new(SqliteWatch { conn, seen: None }))
+            }
+            DatabaseUrl::Postgres(_) => VersionWatch::Postgres(pool.clone()),
+        })
+    }
+
+    /// The data version now.
+    pub fn current(&self) -> anyhow::Result<i64> {
+        match self {
+            VersionWatch::Sqlite(watch) => {
+                let mut watch = watch.lock().unwrap_or_else(|p| p.into_inner());
+                let pragma = diesel::sql_query("PRAGMA data_version")
+                    .get_result::<PragmaDataVersion>(&mut watch.conn)?
+                    .data_version;
+                match watch.seen {
+                    Some((seen, version)) if seen == pragma => Ok(version),
+                    _ => {
+                        let version = data_version::table
+                            .find(1)
+                            .select(data_version::version)
+                            .first(&mut watch.conn)?;
+                        watch.seen = Some((pragma, version));
+                        Ok(version)
+                    }
+                }
+            }
+            VersionWatch::Postgres(pool) => Ok(current(&mut *pool.get()?)?),
+        }
+    }
 }

@@ -7,6 +7,7 @@ mod changes;
 mod dataset;
 mod dti;
 mod errors;
+mod freshness;
 mod health;
 mod helpers;
 mod imports;

@@ -1,0 +1,67 @@
+//! The catalogue as an extractor: a handler that names provinces or indicators takes a
+//! [`CatalogueRef`] and resolves them in memory. The data version comes from the caching
+//! middleware (one check per request), and the catalogue is reloaded only when it moved.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
+
+use crate::db::Pool;
+use crate::error::ApiError;
+use crate::store::catalogue::{Catalogue, CatalogueCache};
+use crate::store::version::VersionWatch;
+
+/// The data version this request is answered at, read once by the caching middleware.
+#[derive(Debug, Clone, Copy)]
+pub struct DataVersion(pub i64);
+
+/// The catalogue of the request's data version.
+pub struct CatalogueRef(pub Arc<Catalogue>);
+
+impl std::ops::Deref for CatalogueRef {
+    type Target = Catalogue;
+    fn deref(&self) -> &Catalogue {
+        &self.0
+    }
+}
+
+fn missing(what: &str) -> ApiError {
+    ApiError::Internal(anyhow::anyhow!("{what} is not configured on the app"))
+}
+
+impl FromRequest for CatalogueRef {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let cache = req.app_data::<web::Data<CatalogueCache>>().cloned();
+        let watch = req.app_data::<web::Data<VersionWatch>>().cloned();
+        let pool = req.app_data::<web::Data<Pool>>().cloned();
+        let known = req.extensions().get::<DataVersion>().copied();
+        Box::pin(async move {
+            let cache = cache.ok_or_else(|| missing("the catalogue cache"))?;
+            let pool = pool.ok_or_else(|| missing("the pool"))?;
+            let version = match known {
+                Some(DataVersion(v)) => v,
+                None => {
+                    let watch = watch.ok_or_else(|| missing("the version watch"))?;
+                    web::block(move || watch.current())
+                        .await?
+                        .map_err(ApiError::Unavailable)?
+                }
+            };
+            if let Some(current) = cache.cached(version) {
+                return Ok(CatalogueRef(current));
+            }
+            let catalogue = web::block(move || -> Result<_, ApiError> {
+                let mut conn = pool.get()?;
+                Ok(cache.get(&mut conn, version)?)
+            })
+            .await??;
+            Ok(CatalogueRef(catalogue))
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! Cached answers never outlive a write: not one made through this server, not an import run
+//! by another process on the same database, not a write through a second server.
+
+use std::process::{Command, Stdio};
+
+use chiso::auth::Role;
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{spawn_app, TestApp, SECRET};
+
+const LIST: &str = "/api/v1/observations?province=thanh-hoa&indicator=bts_stations";
+
+/// The list's total and ETag, read twice so the second answer comes from the cache.
+async fn state(app: &TestApp) -> (i64, String) {
+    app.get(LIST).await;
+    let reply = app.get(LIST).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    (
+        reply.json()["meta"]["total"].as_i64().unwrap(),
+        reply.header("etag").unwrap(),
+    )
+}
+
+#[actix_web::test]
+async fn a_cached_answer_never_outlives_an_api_write() {
+    let app = spawn_app().await;
+    let (total, etag) = state(&app).await;
+    let revalidated = app
+        .send(Method::GET, LIST, None, None, &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(revalidated.status, 304);
+    let token = app.token(Role::Editor);
+    let created = app
+        .post(
+            "/api/v1/observations",
+            &token,
+            &json!({"province_id": "thanh-hoa", "indicator_code": "bts_stations",
+                    "period_id": "2021", "value": 1500}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let (after, new_etag) = state(&app).await;
+    assert_eq!(after, total + 1);
+    assert_ne!(new_etag, etag);
+    let stale = app
+        .send(Method::GET, LIST, None, None, &[("if-none-match", &etag)])
+        .await;
+    assert_eq!(stale.status, 200, "an old ETag no longer matches");
+    // A single item too.
+    let location = created.header("location").unwrap();
+    app.get(&location).await;
+    app.send(
+        Method::PATCH,
+        &location,
+        Some(&token),
+        Some(&json!({"value": 1501})),
+        &[],
+    )
+    .await;
+    assert_eq!(app.get_ok(&location).await["value"], 1501.0);
+}
+
+#[actix_web::test]
+async fn an_import_by_another_process_is_seen_on_the_next_request() {
+    let app = spawn_app().await;
+    let (total, etag) = state(&app).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("figures.csv");
+    std::fs::write(
+        &file,
+        "province,indicator,period,value\nthanh-hoa,bts_stations,2020,1400\nthanh-hoa,bts_stations,2019,1300\n",
+    )
+    .unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_chiso"))
+        .arg("import")
+        .arg(&file)
+        .env("DATABASE_URL", &app.database_url)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .status()
+        .expect("chiso import runs");
+    assert!(status.success());
+    let (after, new_etag) = state(&app).await;
+    assert_eq!(after, total + 2);
+    assert_ne!(new_etag, etag);
+}
+
+#[actix_web::test]
+async fn a_write_through_a_second_server_is_seen_on_the_next_request() {
+    let app = spawn_app().await;
+    let (total, etag) = state(&app).await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut second = Command::new(env!("CARGO_BIN_EXE_chiso"))
+        .arg("serve")
+        .env("DATABASE_URL", &app.database_url)
+        .env("CHISO_BIND", format!("127.0.0.1:{port}"))
+        .env("CHISO_JWT_SECRET", SECRET)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("a second server starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let mut ready = false;
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/readyz")).await.is_ok() {
+            ready = true;
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(ready, "the second server answers");
+    let created = app
+        .client
+        .post(format!("{base}/api/v1/observations"))
+        .bearer_auth(app.token(Role::Editor))
+        .json(
+            &json!({"province_id": "thanh-hoa", "indicator_code": "bts_stations",
+                      "period_id": "2018", "value": 1200}),
+        )
+        .send()
+        .await
+        .unwrap();
+    let status = created.status().as_u16();
+    second.kill().ok();
+    second.wait().ok();
+    assert_eq!(status, 201);
+    let (after, new_etag) = state(&app).await;
+    assert_eq!(after, total + 1);
+    assert_ne!(new_etag, etag);
+}
