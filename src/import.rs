@@ -178,7 +178,6 @@ fn read_csv(body: &[u8]) -> Result<Vec<(usize, ObservationInput)>, Vec<FieldErro
         rows.push((
             row,
             ObservationInput {
-                id: None,
                 province_id: take("province_id").unwrap_or_default(),
                 indicator_code: take("indicator_code").unwrap_or_default(),
                 period_id: take("period_id").unwrap_or_default(),

@@ -96,6 +96,9 @@ pub struct AwardListQuery {
     #[param(example = "2024-12-31", format = Date)]
     pub as_of: Option<String>,
     /// Period ids (comma-separated).
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?(,(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?)*$"
+    )]
     pub period: Option<String>,
     /// Award types (comma-separated).
     pub award_type: Option<String>,
@@ -183,8 +186,8 @@ async fn get_award(
     super::edit::fetch::<AwardEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
 }
 
-/// An award to write. Its natural key is (source, quote, recipient kind). An `id` in the body
-/// is ignored: the path names the item.
+/// An award to write. Its natural key is (source, quote, recipient kind). The server assigns
+/// `id`; it is not an input field (sending it is a 422).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -195,9 +198,6 @@ async fn get_award(
     "quote": "19 tập thể và 28 cá nhân có thành tích xuất sắc trong thực hiện nhiệm vụ năm 2023"
 }))]
 pub struct AwardInput {
-    #[serde(default)]
-    #[schema(value_type = Option<i32>)]
-    pub id: Option<serde_json::Value>,
     pub province_id: String,
     pub period_id: Option<String>,
     pub awarded_on: Option<NaiveDate>,
@@ -206,6 +206,8 @@ pub struct AwardInput {
     pub conferred_by: Option<String>,
     pub recipient: Option<String>,
     pub recipient_kind: String,
+    #[serde(default, deserialize_with = "super::refs::optional_whole")]
+    #[schema(minimum = 1)]
     pub recipient_count: Option<i32>,
     pub reason: Option<String>,
     pub source_id: String,

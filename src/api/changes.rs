@@ -123,6 +123,8 @@ async fn list_changes(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
+    // Changes carry no labels, but a wrong `lang` is refused here as on every route.
+    params::lang(&req, query.lang.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let since = query
         .since
@@ -197,6 +199,7 @@ async fn observation_history(
     let id = params::id("observation", &path.into_inner())?;
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
+    params::lang(&req, query.lang.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let filter = ChangeFilter {
         resources: vec!["observation".into()],

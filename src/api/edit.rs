@@ -34,8 +34,8 @@ pub trait Editable: 'static {
     /// that changes the value without new text drops the old text, which described the old value.
     const PRINTED_TEXT_OF: Option<(&'static str, &'static str)> = None;
 
-    /// Fields of the view that are not part of the input (names looked up from ids): left out
-    /// of the document a merge patch applies to.
+    /// Fields of the view that are not input fields (names looked up from ids, computed values,
+    /// lineage): left out of the document a merge patch applies to, which must be a valid input.
     const DERIVED: &'static [&'static str] = &[];
 
     /// The input field holding a client-chosen key (`id`, `code`); `None` when the server
@@ -340,6 +340,26 @@ pub fn patch<E: Editable>(
     let current =
         E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
     let mut document = E::as_input(&current);
+    // The base document holds every input field (null when unset), so a key it lacks is not one:
+    // refused even with a `null` value, which merging alone would silently ignore.
+    if let (Some(fields), Some(base)) = (patch.as_object(), document.as_object()) {
+        let unknown: Vec<FieldError> = fields
+            .keys()
+            .filter(|key| !base.contains_key(*key))
+            .map(|key| {
+                FieldError::at(
+                    format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+                    format!(
+                        "unknown field `{key}`: not a field of {} input",
+                        E::RESOURCE
+                    ),
+                )
+            })
+            .collect();
+        if !unknown.is_empty() {
+            return Err(invalid("patch", unknown));
+        }
+    }
     json_patch::merge(&mut document, &patch);
     if let (Some((value, text)), Some(object)) = (E::PRINTED_TEXT_OF, document.as_object_mut()) {
         if patch.get(value).is_some() && patch.get(text).is_none() {

@@ -236,13 +236,6 @@ pub struct IndicatorInput {
     pub direction: String,
     /// Whether values can be summed across provinces.
     pub additive: bool,
-    /// The localized labels of the indicator view, accepted so a GET body can be sent back; ignored.
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub name: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub description: Option<serde_json::Value>,
 }
 
 /// Indicators are written by admins: observations depend on their unit.
@@ -250,6 +243,7 @@ pub struct IndicatorEdit;
 
 impl Editable for IndicatorEdit {
     const CLIENT_KEY: Option<&'static str> = Some("code");
+    const DERIVED: &'static [&'static str] = &["name", "description"];
     const RESOURCE: &'static str = "indicator";
     const ROLE: Role = Role::Admin;
     type Input = IndicatorInput;

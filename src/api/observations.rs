@@ -133,12 +133,21 @@ pub struct ObservationListQuery {
     pub indicator: Option<String>,
     /// Period ids (`2023`, `2022-H1`, `2023-11M`...). Malformed: 400; valid but without data: empty list.
     #[param(example = "2022")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?(,(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?)*$"
+    )]
     pub period: Option<String>,
     /// Only periods starting on or after the start of this period.
     #[param(example = "2021")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub from: Option<String>,
     /// Only periods ending on or before the end of this period.
     #[param(example = "2023")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub to: Option<String>,
     /// Indicator categories. Unknown: 400.
     #[param(
@@ -291,7 +300,8 @@ async fn get_observation(
 /// An observation to write. `value` is a number or Vietnamese text ("1,85 triệu", "trên
 /// 1.663.000", "10/63"); text also sets `value_text`, `qualifier`, the denominator and, for
 /// "ước", status `estimated`, unless those are given. A GSO code in `province_id` names the unit
-/// in force at the end of the period. An `id` in the body is ignored: the path names the item.
+/// in force at the end of the period. The server assigns `id`; the view's `id` and names are
+/// not input fields (sending them is a 422).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -300,9 +310,6 @@ async fn get_observation(
     "quote": "Toàn tỉnh Bắc Giang hiện có tổng thuê bao điện thoại ước đạt 1,85 triệu"
 }))]
 pub struct ObservationInput {
-    #[serde(default)]
-    #[schema(value_type = Option<i32>)]
-    pub id: Option<serde_json::Value>,
     pub province_id: String,
     pub indicator_code: String,
     pub period_id: String,
@@ -312,7 +319,9 @@ pub struct ObservationInput {
     /// `final` (default), `estimated` or `provisional`.
     pub status: Option<String>,
     pub qualifier: Option<String>,
+    #[serde(default, deserialize_with = "refs::optional_whole")]
     pub rank_of: Option<i32>,
+    #[serde(default, deserialize_with = "refs::optional_whole")]
     pub denominator: Option<i32>,
     pub value_text: Option<String>,
     pub source_id: Option<String>,

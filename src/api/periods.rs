@@ -58,12 +58,19 @@ pub struct PeriodListQuery {
     pub kind: Option<String>,
     /// Comma-separated years.
     #[param(example = "2023")]
+    #[param(pattern = r"^[0-9]{4}(,[0-9]{4})*$")]
     pub year: Option<String>,
     /// Periods starting on or after the start of this period.
     #[param(example = "2021")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub from: Option<String>,
     /// Periods ending on or before the end of this period.
     #[param(example = "2023")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub to: Option<String>,
     /// Page size, 1 to 1000 (default 100).
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
@@ -104,12 +111,16 @@ async fn list_periods(
     let years = params::list(query.year.as_deref())
         .iter()
         .map(|y| {
-            y.parse::<i32>().map_err(|_| {
-                ApiError::invalid(
-                    "year",
-                    format!("`year` must be a year like 2023, got `{y}`"),
-                )
-            })
+            let digits = y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit());
+            digits
+                .then(|| y.parse::<i32>().ok())
+                .flatten()
+                .ok_or_else(|| {
+                    ApiError::invalid(
+                        "year",
+                        format!("`year` must be a year like 2023, got `{y}`"),
+                    )
+                })
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let filter = PeriodFilter {
@@ -140,7 +151,7 @@ async fn list_periods(
 /// Get one period. Equivalent spellings resolve to the canonical id (`2023-6M` is `2023-H1`).
 #[utoipa::path(
     tag = "periods",
-    params(("id" = String, Path, example = "2023-11M")),
+    params(("id" = String, Path, example = "2023-11M", pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$")),
     responses(
         (status = 200, description = "The period", body = PeriodView),
         (status = 400, description = "Not a period id", body = Problem, content_type = "application/problem+json"),

@@ -424,28 +424,6 @@ pub struct ProvinceInput {
     pub region: String,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
-    /// Derived fields of the province view, accepted so a GET body can be sent back; ignored.
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub name: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
-    pub eras: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
-    pub predecessors: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
-    pub successors: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub lineage_effective_date: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<Vec<String>>)]
-    pub shares_gso_code_with: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub former_names: Option<serde_json::Value>,
 }
 
 /// Provinces are written by admins.
@@ -453,6 +431,15 @@ pub struct ProvinceEdit;
 
 impl Editable for ProvinceEdit {
     const CLIENT_KEY: Option<&'static str> = Some("id");
+    const DERIVED: &'static [&'static str] = &[
+        "name",
+        "eras",
+        "predecessors",
+        "successors",
+        "lineage_effective_date",
+        "shares_gso_code_with",
+        "former_names",
+    ];
     const RESOURCE: &'static str = "province";
     const ROLE: Role = Role::Admin;
     type Input = ProvinceInput;

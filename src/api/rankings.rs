@@ -108,6 +108,9 @@ pub struct Ranking {
 pub struct RankingQuery {
     /// The period; default the latest period with a value.
     #[param(example = "2022")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub period: Option<String>,
     /// `2008` ranks the 63 units of 2008-2025, `2025` the 34 units since 1 July 2025.
     #[param(pattern = "^(2008|2025)$")]

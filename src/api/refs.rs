@@ -13,6 +13,32 @@ use crate::db::DbConnection;
 use crate::domain::{vn_number, PeriodId};
 use crate::store::{indicators, provinces};
 
+/// An optional 32-bit whole number that may be written `19` or `19.0`: JSON Schema counts
+/// `19.0` as an integer, so clients generated from the document may send it that way.
+/// Use with `#[serde(default, deserialize_with = "...")]`.
+pub fn optional_whole<'de, D>(deserializer: D) -> Result<Option<i32>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::de::Error;
+    let Some(number) = Option::<serde_json::Number>::deserialize(deserializer)? else {
+        return Ok(None);
+    };
+    let whole = match (number.as_i64(), number.as_f64()) {
+        (Some(n), _) => Some(n),
+        (None, Some(f)) if f.fract() == 0.0 && f.abs() < 1e15 => Some(f as i64),
+        _ => None,
+    };
+    whole
+        .and_then(|n| i32::try_from(n).ok())
+        .map(Some)
+        .ok_or_else(|| {
+            D::Error::custom(format!(
+                "expected a whole number that fits 32 bits, got {number}"
+            ))
+        })
+}
+
 /// A value as a JSON number or as printed in Vietnamese.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(untagged)]

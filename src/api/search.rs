@@ -53,11 +53,12 @@ pub struct SearchMeta {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
-    /// Words to find, in any case, with or without diacritics.
-    #[param(example = "bac giang")]
+    /// Words to find, in any case, with or without diacritics. Text without letters or digits
+    /// finds nothing.
+    #[param(example = "bac giang", required = true, min_length = 1)]
     pub q: Option<String>,
     /// At most this many hits, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>)]
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
     /// `json` (default) or `csv`.
     #[param(example = "json", pattern = "^(json|csv)$")]
@@ -85,12 +86,18 @@ async fn search(
     let lang = params::lang(&req, query.lang.as_deref())?;
     let format = super::listing::Format::negotiate(&req, query.format.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
-    let raw = query.q.clone().unwrap_or_default();
-    let q = params::search(Some(&raw)).ok_or_else(|| ApiError::invalid("q", "`q` is required"))?;
-    let folded = q.clone();
+    let raw = query
+        .q
+        .clone()
+        .ok_or_else(|| ApiError::invalid("q", "`q` is required"))?;
+    // Text with nothing to match once folded (spaces, combining marks) finds nothing.
+    let folded = params::search(Some(&raw));
     let data = with_conn(&pool, move |conn| {
         let page = PageRequest { limit, after: None };
         let mut hits = Vec::new();
+        let Some(folded) = folded else {
+            return Ok(hits);
+        };
         for p in provinces::list(
             conn,
             &ProvinceFilter {

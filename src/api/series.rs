@@ -87,9 +87,15 @@ pub struct SeriesQuery {
     pub as_of: Option<String>,
     /// First period (default: the first with a value).
     #[param(example = "2019")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub from: Option<String>,
     /// Last period (default: the last with a value).
     #[param(example = "2024")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub to: Option<String>,
     /// Period kind: `year` (default), `half`, `quarter`, `month`, `year_to_date`.
     #[param(pattern = "^(year|half|quarter|month|year_to_date)$")]
@@ -98,6 +104,9 @@ pub struct SeriesQuery {
     #[param(example = "pct_change", pattern = "^(level|change|pct_change|index)$")]
     pub transform: Option<String>,
     /// For `index`: the base period (default the first period).
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub base: Option<String>,
     /// `successor`: for a unit formed in 2025, sum its predecessors per period (additive
     /// indicators only; a period is `partial` when a predecessor has no value).

@@ -180,12 +180,17 @@ pub fn check_slug(errors: &mut Errors, pointer: &str, id: &str) {
     "publisher": "Báo Môi Trường và Đô Thị", "published_on": "2024-01-18", "language": "vi"
 }))]
 pub struct SourceInput {
+    /// A slug: lowercase ASCII letters, digits and single hyphens.
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 100)]
     pub id: String,
     pub title: String,
     pub publisher: Option<String>,
     pub published_on: Option<NaiveDate>,
+    /// An http(s) URL; empty means none.
+    #[schema(pattern = r"^(https?://[^\x00-\x1F\x7F-\x9F]*)?$")]
     pub url: Option<String>,
     /// ISO 639-1; default `vi`.
+    #[schema(pattern = r"^[a-z]{2}$")]
     pub language: Option<String>,
     pub seed_file: Option<String>,
 }
@@ -220,7 +225,8 @@ impl Editable for SourceEdit {
         if input.title.trim().is_empty() {
             errors.add("/title", "a source needs a title");
         }
-        if let Some(url) = &input.url {
+        let url = input.url.filter(|u| !u.trim().is_empty());
+        if let Some(url) = &url {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 errors.add("/url", "must be an http(s) URL");
             }
@@ -237,7 +243,7 @@ impl Editable for SourceEdit {
             title: input.title,
             publisher: input.publisher,
             published_on: input.published_on,
-            url: input.url,
+            url,
             language,
             seed_file: input.seed_file,
         }))

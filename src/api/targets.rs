@@ -150,10 +150,19 @@ pub struct TargetListQuery {
     pub indicator: Option<String>,
     /// Period ids (comma-separated).
     #[param(example = "2024")]
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?(,(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?)*$"
+    )]
     pub period: Option<String>,
     /// Only periods starting on or after the start of this period.
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub from: Option<String>,
     /// Only periods ending on or before the end of this period.
+    #[param(
+        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
+    )]
     pub to: Option<String>,
     /// Attainment: `met`, `not_met`, `pending` (comma-separated).
     #[param(
@@ -253,7 +262,8 @@ async fn get_target(
 }
 
 /// A target to write. `target_value` is a number or Vietnamese text ("3 triệu", "5.300 tỷ đồng").
-/// An `id` in the body is ignored: the path names the item.
+/// The server assigns `id` and computes `actual`, `actual_observation_id` and `attainment`:
+/// they are not input fields (sending them is a 422).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
@@ -262,9 +272,6 @@ async fn get_target(
     "quote": "Tăng số thuê bao điện thoại trên toàn mạng lên 3 triệu thuê bao"
 }))]
 pub struct TargetInput {
-    #[serde(default)]
-    #[schema(value_type = Option<i32>)]
-    pub id: Option<serde_json::Value>,
     pub province_id: String,
     pub indicator_code: String,
     pub period_id: String,
@@ -276,16 +283,6 @@ pub struct TargetInput {
     pub value_text: Option<String>,
     pub source_id: Option<String>,
     pub quote: Option<String>,
-    /// Computed fields of the target view, accepted so a GET body can be sent back; ignored.
-    #[serde(default)]
-    #[schema(value_type = Option<f64>)]
-    pub actual: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<i32>)]
-    pub actual_observation_id: Option<serde_json::Value>,
-    #[serde(default)]
-    #[schema(value_type = Option<Object>)]
-    pub attainment: Option<serde_json::Value>,
 }
 
 /// Targets are written by editors.
@@ -296,6 +293,7 @@ impl Editable for TargetEdit {
     const ROLE: Role = Role::Editor;
     const PRINTED_TEXT_OF: Option<(&'static str, &'static str)> =
         Some(("target_value", "value_text"));
+    const DERIVED: &'static [&'static str] = &["actual", "actual_observation_id", "attainment"];
     type Input = TargetInput;
     type View = TargetView;
     type Valid = NewTarget;

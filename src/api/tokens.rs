@@ -17,8 +17,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 #[derive(Debug, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevocationInput {
-    /// The token's `jti` claim.
-    #[schema(example = "3f1c9a4e-8b1d-4c55-9a53-2f4f7d1e0b6a")]
+    /// The token's `jti` claim; surrounding whitespace is ignored, so it needs one other character.
+    #[schema(
+        example = "3f1c9a4e-8b1d-4c55-9a53-2f4f7d1e0b6a",
+        pattern = r"^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*$"
+    )]
     pub jti: String,
     /// Why, for the record.
     pub reason: Option<String>,
@@ -32,9 +35,12 @@ pub struct RevocationInput {
     responses(
         (status = 201, description = "Revoked", body = RevocationInput),
         (status = 200, description = "Was already revoked", body = RevocationInput),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No, invalid, expired or revoked token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an admin token", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "No `jti`", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 256 KiB", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No `jti`, or a field is invalid", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/token-revocations")]
