@@ -8,6 +8,8 @@ venv and serves a fresh database. Every call goes through the generated function
 HTTP. Steps: list provinces; read Thanh Hóa's 2023 observations; create an observation
 (Đắk Nông, bts_stations, 2024: not in the shipped data); read it back; patch it with If-Match
 (a stale ETag first, which must be refused with 412); delete it with If-Match; check it is gone.
+If-Match and X-Change-Reason are header parameters of the document, so they are arguments of
+the generated functions.
 Exits non-zero at the first step that does not behave as documented.
 """
 import os
@@ -22,7 +24,7 @@ from chiso_client.api.observations import (
     patch_observation,
 )
 from chiso_client.api.provinces import list_provinces
-from chiso_client.models import ObservationInput, ObservationView, PatchObservationBody
+from chiso_client.models import ObservationInput, ObservationPatch, ObservationView
 
 URL = os.environ["CHISO_URL"]
 TOKEN = os.environ["CHISO_TOKEN"]
@@ -45,21 +47,9 @@ def expect(step, response, status):
     return response.parsed
 
 
-def authed(extra_headers=None):
-    # WORKAROUND (issue: If-Match is not declared in openapi/openapi.json): the generated
-    # patch_*/put_*/delete_* functions take no If-Match argument, because the document declares no
-    # `If-Match` header parameter on them. Until it does, the header rides on a client of its own.
-    # A fresh client per header set, because `with_headers` also mutates an already-open
-    # underlying httpx client, so the header would leak into later calls.
-    # Once the document declares the header, call e.g.
-    # `patch_observation.sync_detailed(id, client=client, body=..., if_match=etag)` instead.
-    return AuthenticatedClient(base_url=URL, token=TOKEN, headers=extra_headers or {},
-                               raise_on_unexpected_status=False)
-
-
 def main():
     public = Client(base_url=URL, raise_on_unexpected_status=False)
-    editor = authed()
+    editor = AuthenticatedClient(base_url=URL, token=TOKEN, raise_on_unexpected_status=False)
 
     # 1. Provinces.
     page = expect("list provinces", list_provinces.sync_detailed(client=public, limit=1000), 200)
@@ -89,7 +79,8 @@ def main():
         fail("precheck", why=f"({NEW} already exists: pick another figure)")
 
     # 4. Create.
-    created = create_observation.sync_detailed(client=editor, body=ObservationInput(value=1200.0, **NEW))
+    created = create_observation.sync_detailed(client=editor, body=ObservationInput(value=1200.0, **NEW),
+                                               x_change_reason="CI client flow")
     obs = expect("create observation", created, 201)
     if not isinstance(obs, ObservationView) or obs.value != 1200 or obs.province_id != NEW["province_id"]:
         fail("create observation", created, "(unexpected body)")
@@ -108,10 +99,10 @@ def main():
         print(f"    note: GET ETag {etag} differs from the create answer's {create_etag}")
 
     # 6. Patch: a stale ETag is refused, the current one is accepted.
-    patch = PatchObservationBody.from_dict({"value": 1214, "status": "final"})
-    stale = patch_observation.sync_detailed(obs.id, client=authed({"If-Match": '"0000000000000000"'}), body=patch)
+    patch = ObservationPatch.from_dict({"value": 1214, "status": "final"})
+    stale = patch_observation.sync_detailed(obs.id, client=editor, body=patch, if_match='"0000000000000000"')
     expect("patch with a stale If-Match", stale, 412)
-    patched = patch_observation.sync_detailed(obs.id, client=authed({"If-Match": etag}), body=patch)
+    patched = patch_observation.sync_detailed(obs.id, client=editor, body=patch, if_match=etag)
     new = expect("patch with If-Match", patched, 200)
     if new.value != 1214 or new.status != "final":
         fail("patch with If-Match", patched, "(value or status not changed)")
@@ -122,9 +113,9 @@ def main():
 
     # 7. Delete: the pre-patch ETag is stale now; the new one deletes.
     expect("delete with the old If-Match",
-           delete_observation.sync_detailed(obs.id, client=authed({"If-Match": etag})), 412)
+           delete_observation.sync_detailed(obs.id, client=editor, if_match=etag), 412)
     expect("delete with If-Match",
-           delete_observation.sync_detailed(obs.id, client=authed({"If-Match": new_etag})), 204)
+           delete_observation.sync_detailed(obs.id, client=editor, if_match=new_etag), 204)
     expect("get deleted observation", get_observation.sync_detailed(obs.id, client=public), 404)
     print("client flow: passed")
 
