@@ -135,6 +135,7 @@ async fn list_awards(
     query: web::Query<AwardListQuery>,
     pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
+    catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -148,9 +149,10 @@ async fn list_awards(
     };
     let province_refs = params::list(query.province.as_deref());
     let as_of = params::date("as_of", query.as_of.as_deref())?;
+    filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
+    let version = Some(catalogue.version);
     let page = with_conn(&pool, move |conn| {
-        filter.province_ids = resolve_refs(conn, "province", &province_refs, as_of)?;
-        totals.page(conn, "awards", &filter, |conn, known| {
+        totals.page(conn, version, "awards", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
     })

@@ -142,7 +142,7 @@ async fn list_changes(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let page = with_conn(&pool, move |conn| {
-        totals.page(conn, "changes", &filter, |conn, known| {
+        totals.page(conn, None, "changes", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
     })
@@ -208,7 +208,7 @@ async fn observation_history(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let page = with_conn(&pool, move |conn| {
-        totals.page(conn, "changes", &filter, |conn, known| {
+        totals.page(conn, None, "changes", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
     })

@@ -15,6 +15,7 @@ use crate::domain::text::fold;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::catalogue::Catalogue;
 use crate::store::indicators::{self as store, Indicator, IndicatorFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -142,7 +143,7 @@ async fn list_indicators(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "code")?;
     let page = with_conn(&pool, move |conn| {
-        totals.page(conn, "indicators", &filter, |conn, known| {
+        totals.page(conn, None, "indicators", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
     })
@@ -180,28 +181,17 @@ async fn get_indicator(
 
 /// Resolves an indicator filter's references to codes: a code, or a name in either language
 /// (diacritics and case ignored). An unknown one is a 400 naming it, with the closest code.
-pub fn resolve_codes(
-    conn: &mut DbConnection,
-    name: &str,
-    refs: &[String],
-) -> ApiResult<Vec<String>> {
-    if refs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let catalogue = store::names(conn)?;
+pub fn resolve_codes(catalogue: &Catalogue, name: &str, refs: &[String]) -> ApiResult<Vec<String>> {
     let mut codes = Vec::new();
     for reference in refs {
-        let folded = fold(reference);
-        let found = catalogue
-            .iter()
-            .find(|(code, vi, en)| code == reference || fold(vi) == folded || fold(en) == folded);
-        match found {
-            Some((code, _, _)) if !codes.contains(code) => codes.push(code.clone()),
+        match catalogue.indicator_by_reference(reference) {
+            Some(found) if !codes.contains(&found.code) => codes.push(found.code.clone()),
             Some(_) => {}
             None => {
                 let hint = catalogue
+                    .indicators()
                     .iter()
-                    .map(|(code, _, _)| (strsim::levenshtein(reference, code), code))
+                    .map(|i| (strsim::levenshtein(reference, &i.code), &i.code))
                     .filter(|(distance, _)| *distance <= 2)
                     .min_by_key(|(distance, _)| *distance)
                     .map(|(_, code)| format!("; did you mean `{code}`?"))

@@ -48,11 +48,16 @@ impl TotalCache {
     pub fn page<T, K, F: std::fmt::Debug>(
         &self,
         conn: &mut crate::db::DbConnection,
+        version: Option<i64>,
         resource: &str,
         filter: &F,
         list: impl FnOnce(&mut crate::db::DbConnection, Option<i64>) -> diesel::QueryResult<Page<T, K>>,
     ) -> ApiResult<Page<T, K>> {
-        let version = crate::store::version::current(conn)?;
+        // The version this request is answered at (see `api::catalogue::DataVersion`), or now.
+        let version = match version {
+            Some(version) => version,
+            None => crate::store::version::current(conn)?,
+        };
         let key = format!("{resource} {filter:?}");
         let known = {
             let cache = self

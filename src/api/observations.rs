@@ -5,10 +5,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::catalogue::CatalogueRef;
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
 use super::params::Lang;
-use super::refs::{self, Catalog, Labels, Names, NumberInput};
+use super::refs::{self, Catalog, Names, NumberInput};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_conn};
 use crate::auth::Role;
 use crate::db::DbConnection;
@@ -77,11 +78,8 @@ pub struct ObservationView {
 
 impl ObservationView {
     /// Adds the province's and the indicator's names, in `lang`.
-    pub fn labelled(mut self, labels: &Labels, lang: Lang) -> Self {
-        self.names = (
-            labels.province(&self.province_id),
-            labels.indicator(&self.indicator_code),
-        );
+    pub fn labelled(mut self, names: (Names, Names), lang: Lang) -> Self {
+        self.names = names;
         self.localized(lang)
     }
 
@@ -210,6 +208,7 @@ async fn list_observations(
     query: web::Query<ObservationListQuery>,
     pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
+    catalogue: CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -253,16 +252,20 @@ async fn list_observations(
     let province_refs = params::list(query.province.as_deref());
     let as_of = params::date("as_of", query.as_of.as_deref())?;
     let lang = params::lang(&req, query.lang.as_deref())?;
-    let (page, labels) = with_conn(&pool, move |conn| {
-        filter.province_ids = resolve_refs(conn, "province", &province_refs, as_of)?;
+    filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
+    filter.indicator_codes = resolve_codes(&catalogue, "indicator", &filter.indicator_codes)?;
+    let version = catalogue.version;
+    let page = with_conn(&pool, move |conn| {
         if include_predecessors {
             filter.province_ids = with_predecessors(conn, &filter.province_ids)?;
         }
-        filter.indicator_codes = resolve_codes(conn, "indicator", &filter.indicator_codes)?;
-        let page = totals.page(conn, "observations", &filter, |conn, known| {
-            store::list(conn, &filter, sort, &page_request, known)
-        })?;
-        Ok((page, Labels::load(conn)?))
+        totals.page(
+            conn,
+            Some(version),
+            "observations",
+            &filter,
+            |conn, known| store::list(conn, &filter, sort, &page_request, known),
+        )
     })
     .await?;
     Ok(listing::respond(
@@ -272,7 +275,10 @@ async fn list_observations(
         sort.name(),
         limit,
         page,
-        |o| ObservationView::from(o).labelled(&labels, lang),
+        |o| {
+            let names = refs::names_in(&catalogue, &o.province_id, &o.indicator_code);
+            ObservationView::from(o).labelled(names, lang)
+        },
     ))
 }
 
@@ -412,8 +418,8 @@ impl Editable for ObservationEdit {
         let Some(row) = store::find(conn, *key)? else {
             return Ok(None);
         };
-        let labels = Labels::load(conn)?;
-        Ok(Some(ObservationView::from(row).labelled(&labels, Lang::En)))
+        let names = refs::names_of(conn, &row.province_id, &row.indicator_code)?;
+        Ok(Some(ObservationView::from(row).labelled(names, Lang::En)))
     }
     fn localize(view: ObservationView, lang: Lang) -> ObservationView {
         view.localized(lang)

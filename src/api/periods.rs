@@ -132,7 +132,7 @@ async fn list_periods(
     let page_request =
         listing::page_request::<PeriodKey>(limit, query.cursor.as_deref(), "start_date")?;
     let page = with_conn(&pool, move |conn| {
-        totals.page(conn, "periods", &filter, |conn, known| {
+        totals.page(conn, None, "periods", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
     })

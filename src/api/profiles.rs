@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::awards::{self, AwardFilter};
 use crate::store::observations::{self, Observation, ObservationFilter};
 use crate::store::targets::{self, TargetFilter};
-use crate::store::{indicators, PageRequest};
+use crate::store::PageRequest;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_profile);
@@ -111,6 +111,7 @@ async fn get_profile(
     path: web::Path<String>,
     query: web::Query<ProfileQuery>,
     pool: web::Data<Pool>,
+    catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let lang = params::lang(&req, query.lang.as_deref())?;
     let period = query
@@ -147,19 +148,7 @@ async fn get_profile(
                 latest.insert(o.indicator_code.clone(), o);
             }
         }
-        let catalogue: HashMap<String, indicators::Indicator> = indicators::list(
-            conn,
-            &Default::default(),
-            &PageRequest {
-                limit: 100_000,
-                after: None,
-            },
-            None,
-        )?
-        .rows
-        .into_iter()
-        .map(|i| (i.code.clone(), i))
-        .collect();
+        let indicators = &catalogue;
         let peers = observations::matching(
             conn,
             &ObservationFilter {
@@ -168,10 +157,10 @@ async fn get_profile(
                 ..Default::default()
             },
         )?;
-        let registry = crate::store::provinces::Registry::load(conn)?;
+        let registry = &catalogue.provinces;
         let companions: Vec<String> = latest
             .keys()
-            .filter_map(|code| catalogue.get(code).and_then(rank_companion))
+            .filter_map(|code| indicators.indicator(code).and_then(rank_companion))
             .collect();
         let reported = reported_ranks(
             conn,
@@ -181,13 +170,13 @@ async fn get_profile(
         let mut figures: Vec<ProfileFigure> = latest
             .into_values()
             .filter_map(|o| {
-                let indicator = catalogue.get(&o.indicator_code)?;
+                let indicator = indicators.indicator(&o.indicator_code)?;
                 let same: Vec<&Observation> = peers
                     .iter()
                     .filter(|p| p.indicator_code == o.indicator_code && p.period_id == o.period_id)
                     .collect();
                 let ids: Vec<&str> = same.iter().map(|p| p.province_id.as_str()).collect();
-                let (_, set) = unit_set(&registry, None, o.period_end, &ids);
+                let (_, set) = unit_set(registry, None, o.period_end, &ids);
                 let group: Vec<&Observation> =
                     same.into_iter().filter(|p| set.contains(&p.province_id)).collect();
                 let printed: HashMap<String, (f64, Option<i32>)> = rank_companion(indicator)

@@ -17,6 +17,7 @@ use crate::db::{DbConnection, Pool};
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::catalogue::Catalogue;
 use crate::store::provinces::{self as store, FormerName, LineageLink, Province, ProvinceFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -290,7 +291,7 @@ async fn list_provinces(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let (page, views) = with_conn(&pool, move |conn| {
-        let mut page = totals.page(conn, "provinces", &filter, |conn, known| {
+        let mut page = totals.page(conn, None, "provinces", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })?;
         let views = views(conn, std::mem::take(&mut page.rows), in_force_on)?;
@@ -365,15 +366,12 @@ async fn get_province(
 /// it (24 is Bắc Giang's figures and the 2025 Bắc Ninh's). An unknown reference is a 400
 /// naming it, with the closest slug when there is one.
 pub fn resolve_refs(
-    conn: &mut DbConnection,
+    catalogue: &Catalogue,
     name: &str,
     refs: &[String],
     as_of: Option<NaiveDate>,
 ) -> ApiResult<Vec<String>> {
-    if refs.is_empty() {
-        return Ok(Vec::new());
-    }
-    let registry = store::Registry::load(conn)?;
+    let registry = &catalogue.provinces;
     let mut ids = Vec::new();
     for reference in refs {
         let found: Vec<String> = match as_of {

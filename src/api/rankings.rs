@@ -16,7 +16,7 @@ use crate::db::{DbConnection, Pool};
 use crate::domain::analysis::{competition_ranks, standing, Direction, RankBasis, Standing};
 use crate::domain::vocab;
 use crate::error::{ApiError, ApiResult, Problem};
-use crate::store::indicators::{self, Indicator};
+use crate::store::indicators::Indicator;
 use crate::store::observations::{self, Observation, ObservationFilter};
 use crate::store::provinces::Registry;
 
@@ -219,6 +219,7 @@ pub fn reported_ranks(
 /// when None) among a set of units (see [`unit_set`]).
 pub fn rank(
     conn: &mut DbConnection,
+    registry: &Registry,
     indicator: &Indicator,
     period: Option<String>,
     as_of: Option<NaiveDate>,
@@ -237,7 +238,6 @@ pub fn rank(
         },
     };
     let period_end = params::period("period", &period)?.end_date();
-    let registry = Registry::load(conn)?;
     let filter = ObservationFilter {
         indicator_codes: vec![indicator.code.clone()],
         period_ids: vec![period.clone()],
@@ -363,6 +363,7 @@ async fn get_ranking(
     path: web::Path<String>,
     query: web::Query<RankingQuery>,
     pool: web::Data<Pool>,
+    catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -395,10 +396,12 @@ async fn get_ranking(
         (None, None) => None,
     };
     let code = path.into_inner();
+    let indicator = catalogue
+        .indicator(&code)
+        .cloned()
+        .ok_or_else(|| ApiError::not_found("indicator", code.clone()))?;
     let ranking = with_conn(&pool, move |conn| {
-        let indicator = indicators::find(conn, &code)?
-            .ok_or_else(|| ApiError::not_found("indicator", code.clone()))?;
-        rank(conn, &indicator, period, as_of, lang)
+        rank(conn, &catalogue.provinces, &indicator, period, as_of, lang)
     })
     .await?;
     Ok(match format {

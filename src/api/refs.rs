@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::edit::Errors;
 use crate::db::DbConnection;
 use crate::domain::{vn_number, PeriodId};
+use crate::store::catalogue::Catalogue;
 use crate::store::{indicators, provinces};
 
 /// An optional 32-bit whole number that may be written `19` or `19.0`: JSON Schema counts
@@ -297,43 +298,46 @@ impl Names {
     }
 }
 
-/// Province and indicator names, for rows that otherwise carry only ids: a spreadsheet should
-/// read "Thanh Hóa", not `thanh-hoa`.
-pub struct Labels {
-    provinces: HashMap<String, Names>,
-    indicators: HashMap<String, Names>,
+/// The names of a row's province and indicator, from the catalogue: a spreadsheet should read
+/// "Thanh Hóa", not `thanh-hoa`.
+pub fn names_in(catalogue: &Catalogue, province_id: &str, indicator_code: &str) -> (Names, Names) {
+    let province = catalogue
+        .provinces
+        .get(province_id)
+        .map(|p| Names {
+            en: p.name_en.clone(),
+            vi: p.name_vi.clone(),
+        })
+        .unwrap_or_default();
+    let indicator = catalogue
+        .indicator(indicator_code)
+        .map(|i| Names {
+            en: i.name_en.clone(),
+            vi: i.name_vi.clone(),
+        })
+        .unwrap_or_default();
+    (province, indicator)
 }
 
-impl Labels {
-    pub fn load(conn: &mut DbConnection) -> QueryResult<Self> {
-        use crate::db::schema::{indicators as i, provinces as p};
-        use diesel::prelude::*;
-        let pairs = |rows: Vec<(String, String, String)>| {
-            rows.into_iter()
-                .map(|(id, vi, en)| (id, Names { en, vi }))
-                .collect::<HashMap<_, _>>()
-        };
-        Ok(Labels {
-            provinces: pairs(
-                p::table
-                    .select((p::id, p::name_vi, p::name_en))
-                    .load(conn)?,
-            ),
-            indicators: pairs(
-                i::table
-                    .select((i::code, i::name_vi, i::name_en))
-                    .load(conn)?,
-            ),
+/// The same for one row, read from storage (single items and writes, off the list path).
+pub fn names_of(
+    conn: &mut DbConnection,
+    province_id: &str,
+    indicator_code: &str,
+) -> QueryResult<(Names, Names)> {
+    let province = provinces::find(conn, province_id)?
+        .map(|p| Names {
+            en: p.name_en,
+            vi: p.name_vi,
         })
-    }
-
-    pub fn province(&self, id: &str) -> Names {
-        self.provinces.get(id).cloned().unwrap_or_default()
-    }
-
-    pub fn indicator(&self, code: &str) -> Names {
-        self.indicators.get(code).cloned().unwrap_or_default()
-    }
+        .unwrap_or_default();
+    let indicator = indicators::find(conn, indicator_code)?
+        .map(|i| Names {
+            en: i.name_en,
+            vi: i.name_vi,
+        })
+        .unwrap_or_default();
+    Ok((province, indicator))
 }
 
 fn fold_eq(name: &str, folded: &str) -> bool {

@@ -15,8 +15,9 @@ use crate::db::{DbConnection, Pool};
 use crate::domain::analysis::{transform, Transform};
 use crate::domain::{PeriodId, PeriodKind};
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::store::catalogue::Catalogue;
 use crate::store::observations::{self, Observation, ObservationFilter};
-use crate::store::{indicators, provinces, sources};
+use crate::store::{provinces, sources};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_series);
@@ -154,11 +155,16 @@ struct Request {
     lang: Lang,
 }
 
-fn build(conn: &mut DbConnection, r: Request) -> ApiResult<SeriesResponse> {
-    let code =
-        super::indicators::resolve_codes(conn, "indicator", std::slice::from_ref(&r.indicator))?
-            .remove(0);
-    let indicator = indicators::find(conn, &code)?
+fn build(conn: &mut DbConnection, catalogue: &Catalogue, r: Request) -> ApiResult<SeriesResponse> {
+    let code = super::indicators::resolve_codes(
+        catalogue,
+        "indicator",
+        std::slice::from_ref(&r.indicator),
+    )?
+    .remove(0);
+    let indicator = catalogue
+        .indicator(&code)
+        .cloned()
         .ok_or_else(|| ApiError::not_found("indicator", code.clone()))?;
     let kinds = vec![r.kind.as_str().to_owned()];
     let all = observations::matching(
@@ -169,7 +175,7 @@ fn build(conn: &mut DbConnection, r: Request) -> ApiResult<SeriesResponse> {
             ..Default::default()
         },
     )?;
-    let registry = provinces::Registry::load(conn)?;
+    let registry = &catalogue.provinces;
     let today = chrono::Utc::now().date_naive();
     let name = |id: &str| {
         registry
@@ -508,6 +514,7 @@ async fn get_series(
     req: HttpRequest,
     query: web::Query<SeriesQuery>,
     pool: web::Data<Pool>,
+    catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let lang = params::lang(&req, q.lang.as_deref())?;
@@ -593,10 +600,11 @@ async fn get_series(
     };
     let refs = params::list(q.province.as_deref());
     let as_of = params::date("as_of", q.as_of.as_deref())?;
+    let provinces = resolve_refs(&catalogue, "province", &refs, as_of)?;
     let response = with_conn(&pool, move |conn| {
-        let provinces = resolve_refs(conn, "province", &refs, as_of)?;
         build(
             conn,
+            &catalogue,
             Request {
                 provinces,
                 ..request

@@ -118,7 +118,7 @@ async fn list_sources(
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let page = with_conn(&pool, move |conn| {
-        totals.page(conn, "sources", &filter, |conn, known| {
+        totals.page(conn, None, "sources", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
     })

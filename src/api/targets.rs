@@ -201,6 +201,7 @@ async fn list_targets(
     query: web::Query<TargetListQuery>,
     pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
+    catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
@@ -216,10 +217,11 @@ async fn list_targets(
     };
     let province_refs = params::list(query.province.as_deref());
     let as_of = params::date("as_of", query.as_of.as_deref())?;
+    filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
+    filter.indicator_codes = resolve_codes(&catalogue, "indicator", &filter.indicator_codes)?;
+    let version = Some(catalogue.version);
     let page = with_conn(&pool, move |conn| {
-        filter.province_ids = resolve_refs(conn, "province", &province_refs, as_of)?;
-        filter.indicator_codes = resolve_codes(conn, "indicator", &filter.indicator_codes)?;
-        let page = totals.page(conn, "targets", &filter, |conn, known| {
+        let page = totals.page(conn, version, "targets", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })?;
         let views = with_actuals(conn, page.rows.into_iter().map(TargetView::from).collect())?;

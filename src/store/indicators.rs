@@ -76,13 +76,6 @@ pub fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Indicator
 }
 
 /// Which of `codes` exist.
-/// Every indicator's code and names: what a filter's references are matched against.
-pub fn names(conn: &mut DbConnection) -> QueryResult<Vec<(String, String, String)>> {
-    indicators::table
-        .select((indicators::code, indicators::name_vi, indicators::name_en))
-        .load(conn)
-}
-
 pub fn upsert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {
     crate::with_backend!(conn, c => diesel::insert_into(indicators::table)
         .values(row)

@@ -267,6 +267,7 @@ pub fn resolve(
 #[derive(Debug, Clone)]
 pub struct Registry {
     all: Vec<Province>,
+    by_id: std::collections::HashMap<String, usize>,
     former: Vec<FormerName>,
 }
 
@@ -276,10 +277,21 @@ impl Registry {
             .order(provinces::id.asc())
             .select(Province::as_select())
             .load(conn)?;
+        let by_id = all
+            .iter()
+            .enumerate()
+            .map(|(i, p): (usize, &Province)| (p.id.clone(), i))
+            .collect();
         Ok(Registry {
             all,
+            by_id,
             former: former_names(conn, None)?,
         })
+    }
+
+    /// The unit with this slug.
+    pub fn get(&self, id: &str) -> Option<&Province> {
+        self.by_id.get(id).map(|&i| &self.all[i])
     }
 
     /// The unit as it was on `date`: its name and kind then.
