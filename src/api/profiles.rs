@@ -257,7 +257,7 @@ async fn get_profile(
         let mut predecessors_with_figures = Vec::new();
         let mut note = None;
         if figures.is_empty() {
-            let predecessors: Vec<String> = crate::store::provinces::lineage_of(conn, &[province.id.clone()])?
+            let predecessors: Vec<String> = crate::store::provinces::lineage_of(conn, std::slice::from_ref(&province.id))?
                 .into_iter()
                 .filter(|link| link.successor_id == province.id)
                 .map(|link| link.predecessor_id)

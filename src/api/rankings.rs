@@ -189,13 +189,16 @@ pub fn standings(
         .collect()
 }
 
+/// A printed rank and what it is out of, by (indicator, province, period).
+pub type PrintedRanks = HashMap<(String, String, String), (f64, Option<i32>)>;
+
 /// Printed ranks: the values of the `companions` (rank indicators) in the periods, by
 /// (indicator, province, period).
 pub fn reported_ranks(
     conn: &mut DbConnection,
     companions: Vec<String>,
     period_ids: Vec<String>,
-) -> ApiResult<HashMap<(String, String, String), (f64, Option<i32>)>> {
+) -> ApiResult<PrintedRanks> {
     if companions.is_empty() {
         return Ok(HashMap::new());
     }
@@ -245,7 +248,7 @@ pub fn rank(
     };
     let all_rows = observations::matching(conn, &filter)?;
     let ids: Vec<&str> = all_rows.iter().map(|o| o.province_id.as_str()).collect();
-    let (date, set) = unit_set(&registry, as_of, period_end, &ids);
+    let (date, set) = unit_set(registry, as_of, period_end, &ids);
     let rows: Vec<&Observation> = all_rows
         .iter()
         .filter(|o| set.contains(&o.province_id))
