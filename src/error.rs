@@ -250,6 +250,14 @@ impl From<diesel::result::Error> for ApiError {
         if crate::db::is_contention(&err) {
             return Self::Unavailable(err.into());
         }
+        if is_oversized_pattern(&err) {
+            return Self::invalid(
+                "q",
+                format!(
+                    "`q` is too long to search for: use at most {MAX_SEARCH_PATTERN} characters"
+                ),
+            );
+        }
         match err {
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
                 Self::Conflict(info.message().to_owned())
@@ -260,6 +268,17 @@ impl From<diesel::result::Error> for ApiError {
             other => Self::Internal(other.into()),
         }
     }
+}
+
+/// SQLite's limit on a `LIKE` pattern (`SQLITE_MAX_LIKE_PATTERN_LENGTH`, in bytes).
+const MAX_SEARCH_PATTERN: usize = 50_000;
+
+/// SQLite refuses a `LIKE` pattern over [`MAX_SEARCH_PATTERN`] bytes. chiso builds patterns
+/// only from the free-text `q` (see `domain::text::like_contains`), so the search text was too
+/// long: the client's error, not a 500. PostgreSQL has no such limit.
+fn is_oversized_pattern(err: &diesel::result::Error) -> bool {
+    matches!(err, diesel::result::Error::DatabaseError(_, info)
+        if info.message().contains("LIKE or GLOB pattern too complex"))
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {
@@ -374,5 +393,63 @@ mod tests {
             query_problem("invalid digit"),
             ApiError::Malformed(_)
         ));
+    }
+
+    mod properties {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        /// Parameter names as serde quotes them: anything but a backtick.
+        fn name() -> impl Strategy<Value = String> {
+            prop_oneof!["[a-z_]{1,12}", "[^`]{1,20}"]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig {
+            cases: 256,
+            // Shrunk failures become unit tests; no regressions folder in the tree.
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+            #[test]
+            fn no_message_panics(message in any::<String>(), name in name()) {
+                for text in [
+                    message.clone(),
+                    format!("unknown field `{message}"),
+                    format!("unknown field `{name}`{message}"),
+                    format!("duplicate field `{message}"),
+                ] {
+                    let problem = query_problem(&text);
+                    prop_assert_eq!(problem.status_code(), StatusCode::BAD_REQUEST);
+                }
+            }
+
+            #[test]
+            fn unknown_and_repeated_parameters_are_named(
+                name in name(),
+                known in prop::collection::vec("[a-z_]{1,12}", 0..8),
+            ) {
+                let expected = if known.is_empty() {
+                    "there are no fields".to_owned()
+                } else {
+                    format!("expected one of {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+                };
+                let unknown = query_problem(&format!(
+                    "Query deserialize error: unknown field `{name}`, {expected}"
+                ));
+                prop_assert!(
+                    matches!(&unknown, ApiError::InvalidParameter { parameter, detail }
+                        if *parameter == name && known.iter().all(|k| detail.contains(k.as_str()))),
+                    "{:?}", unknown
+                );
+                let repeated = query_problem(&format!("Query deserialize error: duplicate field `{name}`"));
+                prop_assert!(
+                    matches!(&repeated, ApiError::InvalidParameter { parameter, .. } if *parameter == name),
+                    "{:?}", repeated
+                );
+            }
+        }
     }
 }
