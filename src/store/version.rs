@@ -58,6 +58,12 @@ impl VersionWatch {
         })
     }
 
+    /// Whether [`current`](Self::current) is cheap enough to call on an async worker: SQLite's
+    /// check reads shared memory; PostgreSQL's is a network round trip, better off the worker.
+    pub fn is_local(&self) -> bool {
+        matches!(self, VersionWatch::Sqlite(_))
+    }
+
     /// The data version now.
     pub fn current(&self) -> anyhow::Result<i64> {
         match self {
