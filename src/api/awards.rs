@@ -139,12 +139,18 @@ async fn list_awards(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
+    // Labels here are the same in both languages, but a wrong `lang` is still a 400.
+    params::lang(&req, query.lang.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let mut filter = AwardFilter {
         province_ids: Vec::new(),
         period_ids: params::periods("period", query.period.as_deref())?,
-        award_types: params::list(query.award_type.as_deref()),
+        award_types: params::one_of_each(
+            "award_type",
+            query.award_type.as_deref(),
+            crate::domain::vocab::AWARD_TYPES,
+        )?,
         source_ids: params::list(query.source.as_deref()),
     };
     let province_refs = params::list(query.province.as_deref());

@@ -191,6 +191,7 @@ pub fn resolve_codes(catalogue: &Catalogue, name: &str, refs: &[String]) -> ApiR
                 let hint = catalogue
                     .indicators()
                     .iter()
+                    .filter(|_| reference.len() <= crate::store::provinces::MAX_SUGGESTIBLE)
                     .map(|i| (strsim::levenshtein(reference, &i.code), &i.code))
                     .filter(|(distance, _)| *distance <= 2)
                     .min_by_key(|(distance, _)| *distance)

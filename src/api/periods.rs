@@ -106,6 +106,8 @@ async fn list_periods(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
+    // Labels here are the same in both languages, but a wrong `lang` is still a 400.
+    params::lang(&req, query.lang.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let kinds: Vec<&str> = PeriodKind::ALL.iter().map(|k| k.as_str()).collect();
     let years = params::list(query.year.as_deref())

@@ -110,6 +110,8 @@ async fn list_sources(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
+    // Labels here are the same in both languages, but a wrong `lang` is still a 400.
+    params::lang(&req, query.lang.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let filter = SourceFilter {
         languages: params::list(query.language.as_deref()),

@@ -205,6 +205,8 @@ async fn list_targets(
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
     let format = Format::negotiate(&req, query.format.as_deref())?;
+    // Labels here are the same in both languages, but a wrong `lang` is still a 400.
+    params::lang(&req, query.lang.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
     let mut filter = TargetFilter {

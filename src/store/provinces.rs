@@ -263,6 +263,9 @@ pub fn resolve(
     Ok(Registry::load(conn)?.resolve(reference, as_of))
 }
 
+/// References longer than this get no "did you mean".
+pub const MAX_SUGGESTIBLE: usize = 64;
+
 /// Every unit, in memory: a hundred rows that many lookups (filters, imports) consult.
 #[derive(Debug, Clone)]
 pub struct Registry {
@@ -374,6 +377,10 @@ impl Registry {
 
     /// The slug or name closest to a reference that matched nothing, for "did you mean".
     pub fn suggest(&self, reference: &str) -> Option<String> {
+        // Names are short; a long value is no typo, and comparing it with every name is slow.
+        if reference.len() > MAX_SUGGESTIBLE {
+            return None;
+        }
         let folded = fold(reference);
         self.all
             .iter()
