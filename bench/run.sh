@@ -107,10 +107,13 @@ FLOOR_ROWS=$(sqlite3 "$WORK/floor.db" "SELECT count(*) FROM observations")
 end=$(date +%s.%N)
 FLOOR_SECONDS=$(seconds "$start" "$end")
 
-# rss_peak PID FILE: samples the process's resident memory every 200 ms into FILE.
+# rss_peak PID FILE: samples the process's resident memory every 200 ms into FILE, as
+# "total anonymous" in kB. On SQLite the total includes the database's memory-mapped pages,
+# counted once per connection although they are the kernel's page cache; the anonymous part is
+# the server's own memory.
 rss_peak() {
     while kill -0 "$1" 2>/dev/null; do
-        awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null >>"$2" || true
+        awk '/^VmRSS/ {t = $2} /^RssAnon/ {a = $2} END {if (t) print t, a}' "/proc/$1/status" 2>/dev/null >>"$2" || true
         sleep 0.2
     done
 }
@@ -175,7 +178,7 @@ run_backend() { # BACKEND DATABASE_URL
     wait "$SERVER" 2>/dev/null || true
     wait "$SAMPLER" 2>/dev/null || true
     echo
-    echo "peak server RSS: $(sort -n "$WORK/rss-$backend" | tail -1 | awk '{printf "%.0f MB", $1 / 1024}')"
+    echo "peak server RSS: $(sort -n "$WORK/rss-$backend" | tail -1 | awk '{printf "%.0f MB", $1 / 1024}'), of which anonymous: $(sort -n -k2 "$WORK/rss-$backend" | tail -1 | awk '{printf "%.0f MB", $2 / 1024}')"
     SERVER="" CEILING="" SAMPLER=""
 }
 
