@@ -312,12 +312,8 @@ fn query_problem(message: &str) -> ApiError {
     };
     if let Some((name, rest)) = quoted("unknown field `") {
         let known: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-        let hint = known
-            .iter()
-            .map(|k| (strsim::levenshtein(&name, k), *k))
-            .filter(|(distance, _)| *distance <= 2)
-            .min_by_key(|(distance, _)| *distance)
-            .map(|(_, k)| format!("; did you mean `{k}`?"))
+        let hint = crate::domain::text::closest(&name, known.iter().map(|k| (*k, *k)))
+            .map(|k| format!("; did you mean `{k}`?"))
             .unwrap_or_default();
         let list = if known.is_empty() {
             "this route takes no query parameters".to_owned()

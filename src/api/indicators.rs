@@ -188,14 +188,12 @@ pub fn resolve_codes(catalogue: &Catalogue, name: &str, refs: &[String]) -> ApiR
             Some(found) if !codes.contains(&found.code) => codes.push(found.code.clone()),
             Some(_) => {}
             None => {
-                let hint = catalogue
+                let codes = catalogue
                     .indicators()
                     .iter()
-                    .filter(|_| reference.len() <= crate::store::provinces::MAX_SUGGESTIBLE)
-                    .map(|i| (strsim::levenshtein(reference, &i.code), &i.code))
-                    .filter(|(distance, _)| *distance <= 2)
-                    .min_by_key(|(distance, _)| *distance)
-                    .map(|(_, code)| format!("; did you mean `{code}`?"))
+                    .map(|i| (&i.code, i.code.as_str()));
+                let hint = crate::domain::text::closest(reference, codes)
+                    .map(|code| format!("; did you mean `{code}`?"))
                     .unwrap_or_default();
                 return Err(ApiError::invalid(
                     name,

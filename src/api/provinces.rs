@@ -141,17 +141,16 @@ pub fn views(
     let former = store::former_names(conn, Some(&ids))?;
     Ok(rows
         .into_iter()
-        .map(|mut p| {
+        .map(|p| {
             let own: Vec<FormerName> = former
                 .iter()
                 .filter(|f| f.province_id == p.id)
                 .cloned()
                 .collect();
-            if let Some(then) = as_of.and_then(|date| own.iter().find(|f| f.covers(date))) {
-                p.name_vi = then.name_vi.clone();
-                p.name_en = then.name_en.clone();
-                p.kind = then.kind.clone();
-            }
+            let p = match as_of {
+                Some(date) => p.as_of(&own, date),
+                None => p,
+            };
             let mut view = view(p, &links, &by_code);
             view.former_names = own.into_iter().map(FormerNameView::from).collect();
             view

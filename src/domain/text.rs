@@ -9,6 +9,27 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
+/// Values longer than this get no "did you mean": a long value is no typo, and comparing it
+/// with every candidate is slow.
+pub const MAX_SUGGESTIBLE: usize = 64;
+
+/// The candidate within two edits of `typed`, for a "did you mean": the closest, the first of
+/// equals. Each candidate is (what is compared, what is suggested).
+pub fn closest<'a, S: AsRef<str> + 'a>(
+    typed: &str,
+    candidates: impl IntoIterator<Item = (S, &'a str)>,
+) -> Option<&'a str> {
+    if typed.len() > MAX_SUGGESTIBLE {
+        return None;
+    }
+    candidates
+        .into_iter()
+        .map(|(compared, suggested)| (strsim::levenshtein(typed, compared.as_ref()), suggested))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, suggested)| suggested)
+}
+
 /// Escapes `%`, `_` and `\` for a `LIKE ... ESCAPE '\'` pattern and wraps it in `%`.
 pub fn like_contains(folded: &str) -> String {
     let mut pattern = String::with_capacity(folded.len() + 2);

@@ -25,6 +25,23 @@ pub struct Province {
 }
 
 impl Province {
+    /// The unit with the name and kind it bore on `date`, given its former names.
+    pub fn as_of<'a>(
+        mut self,
+        former: impl IntoIterator<Item = &'a FormerName>,
+        date: NaiveDate,
+    ) -> Self {
+        if let Some(then) = former
+            .into_iter()
+            .find(|f| f.province_id == self.id && f.covers(date))
+        {
+            self.name_vi = then.name_vi.clone();
+            self.name_en = then.name_en.clone();
+            self.kind = then.kind.clone();
+        }
+        self
+    }
+
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.valid_from.is_none_or(|from| from <= date) && self.valid_to.is_none_or(|to| to >= date)
     }
@@ -263,9 +280,6 @@ pub fn resolve(
     Ok(Registry::load(conn)?.resolve(reference, as_of))
 }
 
-/// References longer than this get no "did you mean".
-pub const MAX_SUGGESTIBLE: usize = 64;
-
 /// Every unit, in memory: a hundred rows that many lookups (filters, imports) consult.
 #[derive(Debug, Clone)]
 pub struct Registry {
@@ -299,17 +313,7 @@ impl Registry {
 
     /// The unit as it was on `date`: its name and kind then.
     pub fn as_of(&self, province: &Province, date: NaiveDate) -> Province {
-        let mut then = province.clone();
-        if let Some(former) = self
-            .former
-            .iter()
-            .find(|f| f.province_id == province.id && f.covers(date))
-        {
-            then.name_vi = former.name_vi.clone();
-            then.name_en = former.name_en.clone();
-            then.kind = former.kind.clone();
-        }
-        then
+        province.clone().as_of(&self.former, date)
     }
 
     /// Every unit `reference` can name: a slug names one; a GSO code, an ISO code or a name
@@ -377,23 +381,14 @@ impl Registry {
 
     /// The slug or name closest to a reference that matched nothing, for "did you mean".
     pub fn suggest(&self, reference: &str) -> Option<String> {
-        // Names are short; a long value is no typo, and comparing it with every name is slow.
-        if reference.len() > MAX_SUGGESTIBLE {
-            return None;
-        }
         let folded = fold(reference);
-        self.all
-            .iter()
-            .flat_map(|p| {
-                [
-                    (p.id.clone(), p.id.clone()),
-                    (fold(&p.name_vi), p.id.clone()),
-                ]
-            })
-            .map(|(text, id)| (strsim::levenshtein(&folded, &text), id))
-            .filter(|(distance, _)| *distance <= 2)
-            .min_by_key(|(distance, _)| *distance)
-            .map(|(_, id)| id)
+        let candidates = self.all.iter().flat_map(|p| {
+            [
+                (p.id.clone(), p.id.as_str()),
+                (fold(&p.name_vi), p.id.as_str()),
+            ]
+        });
+        crate::domain::text::closest(&folded, candidates).map(str::to_owned)
     }
 }
 
