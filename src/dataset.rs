@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::db::DbConnection;
-use crate::domain::{text::fold, vn_number, vocab, PeriodId};
+use crate::domain::{vn_number, vocab, PeriodId};
 use crate::store::{
     awards::NewAward,
     indicators::Indicator,
@@ -359,9 +359,9 @@ impl Dataset {
                     category: i.category.clone(),
                     direction: i.direction.clone(),
                     additive: i.additive,
-                    search_text: [&i.code.replace('_', " "), &i.name_vi, &i.name_en]
-                        .map(|s| fold(s))
-                        .join(" | "),
+                    search_text: crate::store::indicators::search_text(
+                        &i.code, &i.name_vi, &i.name_en,
+                    ),
                 }
             })
             .collect();

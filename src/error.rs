@@ -281,6 +281,15 @@ fn is_oversized_pattern(err: &diesel::result::Error) -> bool {
         if info.message().contains("LIKE or GLOB pattern too complex"))
 }
 
+impl From<crate::store::vintage::RewindError> for ApiError {
+    fn from(err: crate::store::vintage::RewindError) -> Self {
+        match err {
+            crate::store::vintage::RewindError::Storage(e) => e.into(),
+            unreadable => Self::Internal(unreadable.into()),
+        }
+    }
+}
+
 impl From<diesel::r2d2::PoolError> for ApiError {
     fn from(err: diesel::r2d2::PoolError) -> Self {
         Self::Unavailable(err.into())

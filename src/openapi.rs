@@ -251,10 +251,27 @@ mod conventions {
                         "`ETag`s of copies you hold (or `*`): 304 when the answer still has one of them.",
                         json!({"type": "string"}),
                     ));
+                    let versioned = crate::api::vintage::versioned(path);
                     let responses = op.entry("responses").or_insert_with(|| json!({}));
                     if responses.get("200").is_some() {
                         responses["304"] = json!({"description": "Not modified: your copy with that `ETag` is current"});
                         response_header(responses, "200", "ETag", "A strong validator of this answer");
+                        if versioned {
+                            response_header(responses, "200", "Data-Version", "The version of the data this answer reflects: the number of the last change of the audit trail it includes");
+                            response_header(responses, "200", "Link", "`rel=\"memento\"`: this request pinned to its data version (`as_of_version`), a permalink that answers the same bytes forever; pinned answers also link their `rel=\"original\"`");
+                        }
+                    }
+                    if versioned {
+                        if responses.get("400").is_none() {
+                            responses["400"] = json!({
+                                "description": "A parameter is invalid",
+                                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+                            });
+                        }
+                        let params = op.entry("parameters").or_insert_with(|| json!([]));
+                        if let Some(params) = params.as_array_mut() {
+                            params.extend(vintage_parameters());
+                        }
                     }
                 }
                 "put" | "patch" | "delete" if writes => headers.push(header(
@@ -287,6 +304,18 @@ mod conventions {
                 }
             }
         }
+    }
+
+    /// `as_of_version` and `as_of_time`, which every data GET takes (see `api::vintage`).
+    fn vintage_parameters() -> [Value; 2] {
+        [
+            json!({"name": "as_of_version", "in": "query", "required": false,
+                "description": "The data as it stood right after this change of the audit trail (`/changes`); 0 is the shipped data before any change. A version that does not exist yet: 400.",
+                "schema": {"type": "integer", "minimum": 0, "maximum": i32::MAX}, "example": 0}),
+            json!({"name": "as_of_time", "in": "query", "required": false,
+                "description": "The data as it stood at this time (RFC 3339): the last change made by then. A time in the future: 400. Give this or `as_of_version`, not both.",
+                "schema": {"type": "string", "format": "date-time"}, "example": "2026-11-01T00:00:00Z"}),
+        ]
     }
 
     fn header(name: &str, description: &str, schema: Value) -> Value {

@@ -9,10 +9,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
 use super::refs::{self, Catalog};
-use super::{params, provinces::resolve_refs, with_conn};
+use super::{params, provinces::resolve_refs, with_read};
 use crate::auth::Role;
 use crate::db::DbConnection;
-use crate::db::Pool;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiResult, Problem};
@@ -136,7 +135,6 @@ pub struct AwardListQuery {
 async fn list_awards(
     req: HttpRequest,
     query: web::Query<AwardListQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
@@ -160,7 +158,7 @@ async fn list_awards(
     let as_of = params::date("as_of", query.as_of.as_deref())?;
     filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
     let version = Some(catalogue.version);
-    let page = with_conn(&pool, move |conn| {
+    let page = with_read(&req, move |conn| {
         totals.page(conn, version, "awards", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
@@ -192,9 +190,8 @@ async fn get_award(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<params::LangQuery>,
-    pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<AwardEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
+    super::edit::fetch::<AwardEdit>(&req, path.into_inner(), query.lang.as_deref()).await
 }
 
 /// An award to write. Its natural key is (source, quote, recipient kind). The server assigns

@@ -14,7 +14,10 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
 use actix_web::HttpResponse;
 
+use super::vintage::{self, Pinned, Reflects, Vintage};
 use crate::store::version::VersionWatch;
+
+const MEMENTO_DATETIME: header::HeaderName = header::HeaderName::from_static("memento-datetime");
 
 /// The validator for a body: a 128-bit XXH3 of it. Not a cryptographic hash, and need not be:
 /// a strong ETag only has to change when the bytes do, and this one costs a tenth of SHA-256.
@@ -54,10 +57,12 @@ struct Cached {
     etag: HeaderValue,
 }
 
-/// Answers of the current data version, by request. Bounded: past its budget it starts over,
-/// and a new data version empties it.
+/// Answers of the current data version, by request, and pinned answers (`as_of_version`),
+/// which never go stale. Each part is bounded: past its budget it starts over, and a new data
+/// version empties the current part.
 pub struct ResponseCache {
-    state: Mutex<CacheState>,
+    current: Mutex<CacheState>,
+    pinned: Mutex<CacheState>,
     max_bytes: usize,
 }
 
@@ -68,28 +73,45 @@ struct CacheState {
     entries: HashMap<String, Arc<Cached>>,
 }
 
+/// Which answers an entry belongs to: those of a data version, or the pinned ones.
+#[derive(Debug, Clone, Copy)]
+enum Generation {
+    Current(i64),
+    Pinned,
+}
+
 impl ResponseCache {
     pub fn new(max_bytes: usize) -> Self {
         ResponseCache {
-            state: Mutex::new(CacheState::default()),
+            current: Mutex::new(CacheState::default()),
+            pinned: Mutex::new(CacheState::default()),
             max_bytes,
         }
     }
 
-    fn get(&self, version: i64, key: &str) -> Option<Arc<Cached>> {
-        let state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+    fn part(&self, generation: Generation) -> (&Mutex<CacheState>, i64) {
+        match generation {
+            Generation::Current(version) => (&self.current, version),
+            Generation::Pinned => (&self.pinned, 0),
+        }
+    }
+
+    fn get(&self, generation: Generation, key: &str) -> Option<Arc<Cached>> {
+        let (part, version) = self.part(generation);
+        let state = part.lock().unwrap_or_else(|p| p.into_inner());
         if state.version != version {
             return None;
         }
         state.entries.get(key).cloned()
     }
 
-    fn put(&self, version: i64, key: String, cached: Arc<Cached>) {
+    fn put(&self, generation: Generation, key: String, cached: Arc<Cached>) {
         let size = key.len() + cached.body.len();
         if size > self.max_bytes / 16 {
             return;
         }
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let (part, version) = self.part(generation);
+        let mut state = part.lock().unwrap_or_else(|p| p.into_inner());
         if version < state.version {
             return;
         }
@@ -130,17 +152,24 @@ fn from_cache(cached: &Cached, if_none_match: Option<&str>, path: &str) -> HttpR
     let control = HeaderValue::from_static(cache_control(path));
     if let Some(tags) = if_none_match {
         if cached.etag.to_str().is_ok_and(|tag| matches(tags, tag)) {
-            return HttpResponse::NotModified()
+            let mut response = HttpResponse::NotModified()
                 .insert_header((header::ETAG, cached.etag.clone()))
                 .insert_header((header::CACHE_CONTROL, control))
                 .insert_header((header::VARY, HeaderValue::from_static(VARY)))
                 .finish();
+            let headers = response.headers_mut();
+            for name in [header::LINK, vintage::DATA_VERSION, MEMENTO_DATETIME] {
+                for value in cached.headers.get_all(&name) {
+                    headers.append(name.clone(), value.clone());
+                }
+            }
+            return response;
         }
     }
     let mut response = HttpResponse::Ok().body(cached.body.clone());
     let headers = response.headers_mut();
     for (name, value) in &cached.headers {
-        headers.insert(name.clone(), value.clone());
+        headers.append(name.clone(), value.clone());
     }
     response
 }
@@ -170,47 +199,73 @@ pub async fn conditional_get(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let path = req.path().to_owned();
-    let cache = req.app_data::<Data<ResponseCache>>().cloned();
-    let watch = req.app_data::<Data<VersionWatch>>().cloned();
-    // The version is read before the answer is built: an answer is never filed under a
-    // version newer than the data it shows.
-    let version = match (&cache, &watch) {
-        (Some(_), Some(watch)) => {
-            let read = if watch.is_local() {
-                watch.current()
-            } else {
-                let watch = watch.clone();
-                actix_web::web::block(move || watch.current())
-                    .await
-                    .map_err(anyhow::Error::from)
-                    .and_then(|read| read)
-            };
-            match read {
-                Ok(version) => Some(version),
-                Err(e) => {
-                    log::warn!("data version unreadable, answering without the cache: {e:#}");
-                    None
-                }
-            }
+    let versioned = vintage::versioned(&path);
+    let (pin, query) = if versioned {
+        match vintage::take_pin(req.query_string()) {
+            Ok(taken) => taken,
+            Err(e) => return Ok(strip(refuse(req, e))),
         }
-        _ => None,
+    } else {
+        (None, req.query_string().to_owned())
     };
-    if let Some(version) = version {
-        use actix_web::HttpMessage;
-        req.extensions_mut()
-            .insert(super::catalogue::DataVersion(version));
-    }
-    let key = cache_key(&req);
-    if let (Some(cache), Some(version), Some(key)) = (&cache, version, &key) {
-        if let Some(hit) = cache.get(version, key) {
+    let cache = req.app_data::<Data<ResponseCache>>().cloned();
+    let pinned: Option<Vintage> = match pin {
+        None => None,
+        Some(pin) => match vintage::resolve_for(&req, pin).await {
+            Ok(vintage) => Some(vintage),
+            Err(e) => return Ok(strip(refuse(req, e))),
+        },
+    };
+    let generation = match pinned {
+        Some(vintage) => {
+            // The handlers see the query without the pin, and the pin as an extension.
+            let rewritten = if query.is_empty() {
+                path.clone()
+            } else {
+                format!("{path}?{query}")
+            };
+            if let Ok(uri) = rewritten.parse() {
+                req.head_mut().uri = uri;
+            }
+            let pin = Pinned(vintage.version);
+            use actix_web::HttpMessage;
+            req.extensions_mut().insert(pin);
+            req.extensions_mut()
+                .insert(super::catalogue::DataVersion(pin.data_version()));
+            Some(Generation::Pinned)
+        }
+        None => current_generation(&mut req, cache.is_some()).await,
+    };
+    let key = cache_key(&req).map(|key| match pinned {
+        Some(vintage) => format!("{} {key}", vintage.version),
+        None => key,
+    });
+    if let (Some(cache), Some(generation), Some(key)) = (&cache, generation, &key) {
+        if let Some(hit) = cache.get(generation, key) {
             let (request, _) = req.into_parts();
             let response = from_cache(&hit, if_none_match.as_deref(), &path);
             return Ok(strip(ServiceResponse::new(request, response)));
         }
     }
 
-    let res = next.call(req).await?;
+    let mut res = next.call(req).await?;
     if res.status() != StatusCode::OK {
+        return Ok(strip(res.map_into_boxed_body()));
+    }
+    if versioned {
+        let reflects = match pinned {
+            Some(vintage) => Some(vintage.version),
+            None => {
+                use actix_web::HttpMessage;
+                res.request().extensions().get::<Reflects>().map(|r| r.0)
+            }
+        };
+        if let Some(version) = reflects {
+            vintage::label(res.headers_mut(), &path, &query, version, pinned);
+        }
+    }
+    // A streamed answer (the export) is neither buffered nor cached.
+    if matches!(res.response().body().size(), body::BodySize::Stream) {
         return Ok(strip(res.map_into_boxed_body()));
     }
     let (request, response) = res.into_parts();
@@ -237,8 +292,44 @@ pub async fn conditional_get(
         etag: tag,
     };
     let response = from_cache(&cached, if_none_match.as_deref(), &path);
-    if let (Some(cache), Some(version), Some(key)) = (cache, version, key) {
-        cache.put(version, key, Arc::new(cached));
+    if let (Some(cache), Some(generation), Some(key)) = (cache, generation, key) {
+        cache.put(generation, key, Arc::new(cached));
     }
     Ok(strip(ServiceResponse::new(request, response)))
+}
+
+/// The current data version, read before the answer is built (so an answer is never filed under
+/// a version newer than the data it shows), and handed to the handlers as [`DataVersion`].
+///
+/// [`DataVersion`]: super::catalogue::DataVersion
+async fn current_generation(req: &mut ServiceRequest, cached: bool) -> Option<Generation> {
+    let watch = req.app_data::<Data<VersionWatch>>().cloned();
+    let watch = watch.filter(|_| cached)?;
+    let read = if watch.is_local() {
+        watch.current()
+    } else {
+        actix_web::web::block(move || watch.current())
+            .await
+            .map_err(anyhow::Error::from)
+            .and_then(|read| read)
+    };
+    match read {
+        Ok(version) => {
+            use actix_web::HttpMessage;
+            req.extensions_mut()
+                .insert(super::catalogue::DataVersion(version));
+            Some(Generation::Current(version))
+        }
+        Err(e) => {
+            log::warn!("data version unreadable, answering without the cache: {e:#}");
+            None
+        }
+    }
+}
+
+/// A problem answer from the middleware itself.
+fn refuse(req: ServiceRequest, error: crate::error::ApiError) -> ServiceResponse<BoxBody> {
+    use actix_web::ResponseError;
+    let (request, _) = req.into_parts();
+    ServiceResponse::new(request, error.error_response())
 }

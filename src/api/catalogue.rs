@@ -41,6 +41,9 @@ impl FromRequest for CatalogueRef {
         let watch = req.app_data::<web::Data<VersionWatch>>().cloned();
         let pool = req.app_data::<web::Data<Pool>>().cloned();
         let known = req.extensions().get::<DataVersion>().copied();
+        if let Some(pin) = req.extensions().get::<super::vintage::Pinned>().copied() {
+            return Box::pin(pinned(req.clone(), pin));
+        }
         Box::pin(async move {
             let cache = cache.ok_or_else(|| missing("the catalogue cache"))?;
             let pool = pool.ok_or_else(|| missing("the pool"))?;
@@ -64,4 +67,22 @@ impl FromRequest for CatalogueRef {
             Ok(CatalogueRef(catalogue))
         })
     }
+}
+
+/// The catalogue as it stood at a pinned version: rebuilt once per version, in a rewound
+/// transaction, and kept (it can never change).
+async fn pinned(req: HttpRequest, pin: super::vintage::Pinned) -> Result<CatalogueRef, ApiError> {
+    let cache = req
+        .app_data::<web::Data<CatalogueCache>>()
+        .cloned()
+        .ok_or_else(|| missing("the catalogue cache"))?;
+    if let Some(catalogue) = cache.pinned(pin.data_version()) {
+        return Ok(CatalogueRef(catalogue));
+    }
+    let catalogue = super::vintage::with_read(&req, move |conn| {
+        Ok(Catalogue::load(conn, pin.data_version())?)
+    })
+    .await?;
+    let catalogue = cache.keep_pinned(catalogue);
+    Ok(CatalogueRef(catalogue))
 }

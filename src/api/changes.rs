@@ -7,8 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{self, Format, ListResponse};
-use super::{params, with_conn};
-use crate::db::Pool;
+use super::{params, with_read};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::changes::{self as store, Change, ChangeFilter};
 
@@ -118,7 +117,6 @@ pub struct ChangeListQuery {
 async fn list_changes(
     req: HttpRequest,
     query: web::Query<ChangeListQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -139,9 +137,10 @@ async fn list_changes(
         resources: params::one_of_each("resource", query.resource.as_deref(), RESOURCES)?,
         resource_id: None,
         since,
+        until: pinned_version(&req),
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
-    let page = with_conn(&pool, move |conn| {
+    let page = with_read(&req, move |conn| {
         totals.page(conn, None, "changes", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
@@ -193,7 +192,6 @@ async fn observation_history(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let id = params::id("observation", &path.into_inner())?;
@@ -205,9 +203,10 @@ async fn observation_history(
         resources: vec!["observation".into()],
         resource_id: Some(id.to_string()),
         since: None,
+        until: pinned_version(&req),
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
-    let page = with_conn(&pool, move |conn| {
+    let page = with_read(&req, move |conn| {
         totals.page(conn, None, "changes", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
@@ -222,4 +221,12 @@ async fn observation_history(
         page,
         ChangeView::from,
     ))
+}
+
+/// A vintage's audit trail ends at its version.
+fn pinned_version(req: &HttpRequest) -> Option<i32> {
+    use actix_web::HttpMessage;
+    req.extensions()
+        .get::<super::vintage::Pinned>()
+        .map(|pin| pin.0)
 }

@@ -92,11 +92,10 @@ pub async fn fetch<E: Editable>(
     req: &HttpRequest,
     raw_key: String,
     lang: Option<&str>,
-    pool: &actix_web::web::Data<crate::db::Pool>,
 ) -> ApiResult<HttpResponse> {
     let lang = super::params::lang(req, lang)?;
     let key = E::parse_key(&raw_key)?;
-    let view = super::with_conn(pool, move |conn| {
+    let view = super::with_read(req, move |conn| {
         E::load(conn, &key)?.ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))
     })
     .await?;

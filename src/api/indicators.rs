@@ -8,10 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
 use super::params::Lang;
-use super::{params, with_conn};
+use super::{params, with_read};
 use crate::auth::Role;
-use crate::db::{DbConnection, Pool};
-use crate::domain::text::fold;
+use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -129,7 +128,6 @@ pub struct IndicatorListQuery {
 async fn list_indicators(
     req: HttpRequest,
     query: web::Query<IndicatorListQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -142,7 +140,7 @@ async fn list_indicators(
         units: params::list(query.unit.as_deref()),
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "code")?;
-    let page = with_conn(&pool, move |conn| {
+    let page = with_read(&req, move |conn| {
         totals.page(conn, None, "indicators", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
@@ -174,9 +172,8 @@ async fn get_indicator(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<params::LangQuery>,
-    pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<IndicatorEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
+    super::edit::fetch::<IndicatorEdit>(&req, path.into_inner(), query.lang.as_deref()).await
 }
 
 /// Resolves an indicator filter's references to codes: a code, or a name in either language
@@ -289,13 +286,11 @@ impl Editable for IndicatorEdit {
             errors.add("/unit", format!("observations of `{}` are in `{other}`: the unit cannot change while they exist", input.code));
         }
         Ok(errors.finish(|| Indicator {
-            search_text: [
-                &input.code.replace('_', " "),
+            search_text: crate::store::indicators::search_text(
+                &input.code,
                 &input.name_vi,
                 &input.name_en,
-            ]
-            .map(|s| fold(s))
-            .join(" | "),
+            ),
             code: input.code,
             name_vi: input.name_vi,
             name_en: input.name_en,

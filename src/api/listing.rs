@@ -32,6 +32,10 @@ pub struct ListMeta {
     /// Pass as `cursor` to get the next page; null on the last page.
     #[schema(example = "eyJzIjoiaWQiLCJrIjoxMDB9")]
     pub next_cursor: Option<String>,
+    /// The version of the data this page reflects: the number of the last change in the audit
+    /// trail (`/changes`) it includes; pass it as `as_of_version` to get this page again later.
+    #[schema(example = 42)]
+    pub data_version: i32,
 }
 
 /// List totals by resource and filter, valid while the data version stays the same: counting a
@@ -176,6 +180,7 @@ where
     K: Serialize,
 {
     let next_cursor = page.next.as_ref().map(|k| encode_cursor(sort, k));
+    let data_version = reflected_version(req);
     let data: Vec<V> = page.rows.into_iter().map(view).collect();
     let mut response = match format {
         Format::Json => HttpResponse::Ok().content_type("application/json").body(
@@ -185,6 +190,7 @@ where
                     total: page.total,
                     limit,
                     next_cursor: next_cursor.clone(),
+                    data_version,
                 },
             })
             .expect("views serialize"),
@@ -201,12 +207,28 @@ where
     response
 }
 
-/// The request's own path and query with `cursor` replaced.
+/// The version the request's data was read at (see `api::vintage`).
+pub fn reflected_version(req: &HttpRequest) -> i32 {
+    use actix_web::HttpMessage;
+    let extensions = req.extensions();
+    match extensions.get::<super::vintage::Pinned>() {
+        Some(pin) => pin.0,
+        None => extensions
+            .get::<super::vintage::Reflects>()
+            .map_or(0, |r| r.0),
+    }
+}
+
+/// The request's own path and query with `cursor` replaced (and its pin kept).
 fn next_link(req: &HttpRequest, cursor: &str) -> String {
+    use actix_web::HttpMessage;
     let mut pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
     pairs.retain(|(k, _)| k != "cursor");
     pairs.push(("cursor".into(), cursor.into()));
+    if let Some(pin) = req.extensions().get::<super::vintage::Pinned>() {
+        pairs.push((super::vintage::AS_OF_VERSION.into(), pin.0.to_string()));
+    }
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
     format!("{}?{query}", req.path())
 }

@@ -23,6 +23,9 @@ pub mod series;
 pub mod sources;
 pub mod targets;
 pub mod tokens;
+pub mod vintage;
+
+pub use vintage::with_read;
 
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};

@@ -10,10 +10,9 @@ use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
 use super::params::Lang;
 use super::refs::{self, Catalog, Names, NumberInput};
-use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_conn};
+use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_read};
 use crate::auth::Role;
 use crate::db::DbConnection;
-use crate::db::Pool;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -206,7 +205,6 @@ pub struct ObservationListQuery {
 async fn list_observations(
     req: HttpRequest,
     query: web::Query<ObservationListQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
     catalogue: CatalogueRef,
 ) -> ApiResult<HttpResponse> {
@@ -255,7 +253,7 @@ async fn list_observations(
     filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
     filter.indicator_codes = resolve_codes(&catalogue, "indicator", &filter.indicator_codes)?;
     let version = catalogue.version;
-    let page = with_conn(&pool, move |conn| {
+    let page = with_read(&req, move |conn| {
         if include_predecessors {
             filter.province_ids = with_predecessors(conn, &filter.province_ids)?;
         }
@@ -297,10 +295,8 @@ async fn get_observation(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<params::LangQuery>,
-    pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<ObservationEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool)
-        .await
+    super::edit::fetch::<ObservationEdit>(&req, path.into_inner(), query.lang.as_deref()).await
 }
 
 /// An observation to write. `value` is a number or Vietnamese text ("1,85 triệu", "trên

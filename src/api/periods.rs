@@ -7,8 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{self, Format, ListResponse};
-use super::{params, with_conn};
-use crate::db::Pool;
+use super::{params, with_read};
 use crate::domain::PeriodKind;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::periods::{self as store, Period, PeriodFilter, PeriodKey};
@@ -101,7 +100,6 @@ pub struct PeriodListQuery {
 async fn list_periods(
     req: HttpRequest,
     query: web::Query<PeriodListQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -133,7 +131,7 @@ async fn list_periods(
     };
     let page_request =
         listing::page_request::<PeriodKey>(limit, query.cursor.as_deref(), "start_date")?;
-    let page = with_conn(&pool, move |conn| {
+    let page = with_read(&req, move |conn| {
         totals.page(conn, None, "periods", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
@@ -161,9 +159,9 @@ async fn list_periods(
     )
 )]
 #[get("/periods/{id}")]
-async fn get_period(path: web::Path<String>, pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
+async fn get_period(req: HttpRequest, path: web::Path<String>) -> ApiResult<HttpResponse> {
     let id = params::period("id", &path.into_inner())?.to_string();
-    let period = with_conn(&pool, move |conn| {
+    let period = with_read(&req, move |conn| {
         store::find(conn, &id)?.ok_or_else(|| ApiError::not_found("period", id))
     })
     .await?;

@@ -12,8 +12,7 @@ use super::params;
 use super::provinces::ProvinceView;
 use super::rankings::{rank_companion, reported_ranks, standings, unit_set};
 use super::targets::{with_actuals, TargetView};
-use super::with_conn;
-use crate::db::Pool;
+use super::with_read;
 use crate::domain::analysis::{standing, Direction, RankBasis};
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::awards::{self, AwardFilter};
@@ -110,7 +109,6 @@ async fn get_profile(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<ProfileQuery>,
-    pool: web::Data<Pool>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let lang = params::lang(&req, query.lang.as_deref())?;
@@ -122,7 +120,7 @@ async fn get_profile(
     let as_of = params::date("as_of", query.as_of.as_deref())?
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let reference = path.into_inner();
-    let profile = with_conn(&pool, move |conn| {
+    let profile = with_read(&req, move |conn| {
         let resolved = crate::store::provinces::resolve(conn, &reference, as_of)?
             .ok_or_else(|| ApiError::not_found("province", reference.clone()))?;
         let id = resolved.province.id.clone();

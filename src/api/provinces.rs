@@ -11,9 +11,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
 use super::params::Lang;
-use super::{params, with_conn};
+use super::{params, with_read};
 use crate::auth::Role;
-use crate::db::{DbConnection, Pool};
+use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -261,7 +261,6 @@ fn era_date(raw: &str) -> ApiResult<NaiveDate> {
 async fn list_provinces(
     req: HttpRequest,
     query: web::Query<ProvinceListQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -289,7 +288,7 @@ async fn list_provinces(
         in_force_on,
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
-    let (page, views) = with_conn(&pool, move |conn| {
+    let (page, views) = with_read(&req, move |conn| {
         let mut page = totals.page(conn, None, "provinces", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })?;
@@ -345,13 +344,12 @@ async fn get_province(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<ProvinceGetQuery>,
-    pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
     let reference = path.into_inner();
     let lang = params::lang(&req, query.lang.as_deref())?;
     let as_of = params::date("as_of", query.as_of.as_deref())?
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
-    let view = with_conn(&pool, move |conn| {
+    let view = with_read(&req, move |conn| {
         let resolved = store::resolve(conn, &reference, as_of)?
             .ok_or_else(|| ApiError::not_found("province", reference.clone()))?;
         Ok(views(conn, vec![resolved.province], Some(as_of))?.remove(0))

@@ -11,8 +11,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::listing::{csv_response, Format};
 use super::params::{self, Lang};
-use super::with_conn;
-use crate::db::{DbConnection, Pool};
+use super::with_read;
+use crate::db::DbConnection;
 use crate::domain::analysis::{competition_ranks, standing, Direction, RankBasis, Standing};
 use crate::domain::vocab;
 use crate::error::{ApiError, ApiResult, Problem};
@@ -365,7 +365,6 @@ async fn get_ranking(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<RankingQuery>,
-    pool: web::Data<Pool>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -403,7 +402,7 @@ async fn get_ranking(
         .indicator(&code)
         .cloned()
         .ok_or_else(|| ApiError::not_found("indicator", code.clone()))?;
-    let ranking = with_conn(&pool, move |conn| {
+    let ranking = with_read(&req, move |conn| {
         rank(conn, &catalogue.provinces, &indicator, period, as_of, lang)
     })
     .await?;

@@ -6,8 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params;
-use super::with_conn;
-use crate::db::Pool;
+use super::with_read;
 use crate::domain::text::fold;
 use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::indicators::{self, IndicatorFilter};
@@ -78,11 +77,7 @@ pub struct SearchQuery {
     )
 )]
 #[get("/search")]
-async fn search(
-    req: HttpRequest,
-    query: web::Query<SearchQuery>,
-    pool: web::Data<Pool>,
-) -> ApiResult<HttpResponse> {
+async fn search(req: HttpRequest, query: web::Query<SearchQuery>) -> ApiResult<HttpResponse> {
     let lang = params::lang(&req, query.lang.as_deref())?;
     let format = super::listing::Format::negotiate(&req, query.format.as_deref())?;
     let limit = params::limit(query.limit.as_deref())?;
@@ -92,7 +87,7 @@ async fn search(
         .ok_or_else(|| ApiError::invalid("q", "`q` is required"))?;
     // Text with nothing to match once folded (spaces, combining marks) finds nothing.
     let folded = params::search(Some(&raw));
-    let data = with_conn(&pool, move |conn| {
+    let data = with_read(&req, move |conn| {
         let page = PageRequest { limit, after: None };
         let mut hits = Vec::new();
         let Some(folded) = folded else {

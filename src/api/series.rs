@@ -10,8 +10,8 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params::{self, Lang};
-use super::{provinces::resolve_refs, with_conn};
-use crate::db::{DbConnection, Pool};
+use super::{provinces::resolve_refs, with_read};
+use crate::db::DbConnection;
 use crate::domain::analysis::{transform, Transform};
 use crate::domain::{PeriodId, PeriodKind};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -513,7 +513,6 @@ fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
 async fn get_series(
     req: HttpRequest,
     query: web::Query<SeriesQuery>,
-    pool: web::Data<Pool>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
@@ -601,7 +600,7 @@ async fn get_series(
     let refs = params::list(q.province.as_deref());
     let as_of = params::date("as_of", q.as_of.as_deref())?;
     let provinces = resolve_refs(&catalogue, "province", &refs, as_of)?;
-    let response = with_conn(&pool, move |conn| {
+    let response = with_read(&req, move |conn| {
         build(
             conn,
             &catalogue,

@@ -8,10 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
-use super::{params, with_conn};
+use super::{params, with_read};
 use crate::auth::Role;
 use crate::db::DbConnection;
-use crate::db::Pool;
 use crate::error::FieldError;
 use crate::error::{ApiResult, Problem};
 use crate::store::sources::{self as store, Source, SourceFilter};
@@ -105,7 +104,6 @@ pub struct SourceListQuery {
 async fn list_sources(
     req: HttpRequest,
     query: web::Query<SourceListQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let query = query.into_inner();
@@ -119,7 +117,7 @@ async fn list_sources(
         published_to: params::date("published_to", query.published_to.as_deref())?,
     };
     let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
-    let page = with_conn(&pool, move |conn| {
+    let page = with_read(&req, move |conn| {
         totals.page(conn, None, "sources", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
@@ -151,9 +149,8 @@ async fn get_source(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<params::LangQuery>,
-    pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<SourceEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
+    super::edit::fetch::<SourceEdit>(&req, path.into_inner(), query.lang.as_deref()).await
 }
 
 /// A slug: lowercase ASCII letters, digits and single hyphens.

@@ -8,10 +8,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::{Editable, Errors};
 use super::listing::{self, Format, ListResponse};
 use super::refs::{self, Catalog, NumberInput};
-use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_conn};
+use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_read};
 use crate::auth::Role;
 use crate::db::DbConnection;
-use crate::db::Pool;
 use crate::domain::analysis::{attainment, AttainmentStatus};
 use crate::domain::vocab;
 use crate::error::FieldError;
@@ -199,7 +198,6 @@ pub struct TargetListQuery {
 async fn list_targets(
     req: HttpRequest,
     query: web::Query<TargetListQuery>,
-    pool: web::Data<Pool>,
     totals: web::Data<super::listing::TotalCache>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
@@ -222,7 +220,7 @@ async fn list_targets(
     filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
     filter.indicator_codes = resolve_codes(&catalogue, "indicator", &filter.indicator_codes)?;
     let version = Some(catalogue.version);
-    let page = with_conn(&pool, move |conn| {
+    let page = with_read(&req, move |conn| {
         let page = totals.page(conn, version, "targets", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })?;
@@ -260,9 +258,8 @@ async fn get_target(
     req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<params::LangQuery>,
-    pool: web::Data<Pool>,
 ) -> ApiResult<HttpResponse> {
-    super::edit::fetch::<TargetEdit>(&req, path.into_inner(), query.lang.as_deref(), &pool).await
+    super::edit::fetch::<TargetEdit>(&req, path.into_inner(), query.lang.as_deref()).await
 }
 
 /// A target to write. `target_value` is a number or Vietnamese text ("3 triệu", "5.300 tỷ đồng").

@@ -141,6 +141,41 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
     Ok(pool)
 }
 
+/// How a transaction opens on each backend, and how it ends.
+struct Transaction {
+    sqlite: &'static str,
+    postgres: &'static str,
+    keep: bool,
+}
+
+impl Transaction {
+    fn run<T, E, F>(self, conn: &mut DbConnection, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, E>,
+        E: From<diesel::result::Error>,
+    {
+        use diesel::connection::{AnsiTransactionManager, TransactionManager};
+        type Manager = <DbConnection as Connection>::TransactionManager;
+        match conn {
+            DbConnection::Sqlite(c) => {
+                AnsiTransactionManager::begin_transaction_sql(c, self.sqlite)?
+            }
+            DbConnection::Pg(c) => AnsiTransactionManager::begin_transaction_sql(c, self.postgres)?,
+        }
+        let result = f(conn);
+        match (result, self.keep) {
+            (Ok(value), true) => {
+                Manager::commit_transaction(conn)?;
+                Ok(value)
+            }
+            (result, _) => {
+                Manager::rollback_transaction(conn)?;
+                result
+            }
+        }
+    }
+}
+
 /// Runs `f` in a transaction that will write. On SQLite it opens with `BEGIN IMMEDIATE`, taking
 /// the write lock up front, where the busy timeout can wait for it: a deferred transaction that
 /// reads first and writes later cannot wait at that upgrade and fails with "database is locked".
@@ -150,23 +185,43 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    use diesel::connection::{AnsiTransactionManager, TransactionManager};
-    type Manager = <DbConnection as Connection>::TransactionManager;
-
-    let DbConnection::Sqlite(sqlite) = conn else {
-        return conn.transaction(f);
-    };
-    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-    match f(conn) {
-        Ok(value) => {
-            Manager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(err) => {
-            Manager::rollback_transaction(conn)?;
-            Err(err)
-        }
+    Transaction {
+        sqlite: "BEGIN IMMEDIATE",
+        postgres: "BEGIN",
+        keep: true,
     }
+    .run(conn, f)
+}
+
+/// Runs `f` in one read-only snapshot, so every query it makes (and the version it reads) sees
+/// the same state of the data, whoever commits meanwhile. On SQLite a deferred transaction: the
+/// snapshot starts at its first read and blocks no writer.
+pub fn read_snapshot<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    Transaction {
+        sqlite: "BEGIN",
+        postgres: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        keep: false,
+    }
+    .run(conn, f)
+}
+
+/// Runs `f` in a transaction that is always rolled back: for reading a rewound past
+/// (`store::vintage`) that nobody else may see. On SQLite it takes the write lock, as a write.
+pub fn rolled_back<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    Transaction {
+        sqlite: "BEGIN IMMEDIATE",
+        postgres: "BEGIN",
+        keep: false,
+    }
+    .run(conn, f)
 }
 
 /// Whether a storage error means "another writer holds the lock, try again": SQLite's busy

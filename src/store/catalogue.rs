@@ -66,9 +66,16 @@ impl Catalogue {
     }
 }
 
-/// The current catalogue, shared by every request of one server.
+/// The current catalogue, shared by every request of one server, and the catalogues of the
+/// vintages asked for lately (keyed by their negative data version, see `api::vintage`).
 #[derive(Default)]
-pub struct CatalogueCache(RwLock<Option<Arc<Catalogue>>>);
+pub struct CatalogueCache(
+    RwLock<Option<Arc<Catalogue>>>,
+    std::sync::Mutex<std::collections::HashMap<i64, Arc<Catalogue>>>,
+);
+
+/// Vintage catalogues kept before that part starts over.
+const PINNED_CATALOGUES: usize = 16;
 
 impl CatalogueCache {
     /// The catalogue of `version`, loaded with `conn` only when the version moved.
@@ -82,6 +89,23 @@ impl CatalogueCache {
             *slot = Some(fresh.clone());
         }
         Ok(fresh)
+    }
+
+    /// The catalogue of a vintage, if kept.
+    pub fn pinned(&self, version: i64) -> Option<Arc<Catalogue>> {
+        let kept = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get(&version).cloned()
+    }
+
+    /// Keeps the catalogue of a vintage.
+    pub fn keep_pinned(&self, catalogue: Catalogue) -> Arc<Catalogue> {
+        let catalogue = Arc::new(catalogue);
+        let mut kept = self.1.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() >= PINNED_CATALOGUES {
+            kept.clear();
+        }
+        kept.insert(catalogue.version, catalogue.clone());
+        catalogue
     }
 
     /// The catalogue of `version` if it is the one in memory.

@@ -43,6 +43,8 @@ pub struct ChangeFilter {
     pub resource_id: Option<String>,
     /// Changes after this id.
     pub since: Option<i32>,
+    /// Changes up to this id (a vintage's audit trail).
+    pub until: Option<i32>,
 }
 
 fn filtered(filter: &ChangeFilter) -> changes::BoxedQuery<'_, MultiBackend> {
@@ -55,6 +57,9 @@ fn filtered(filter: &ChangeFilter) -> changes::BoxedQuery<'_, MultiBackend> {
     }
     if let Some(since) = filter.since {
         query = query.filter(changes::id.gt(since));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(changes::id.le(until));
     }
     query
 }

@@ -7,7 +7,10 @@ use crate::db::schema::indicators;
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::text::like_contains;
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+/// An indicator; it also reads back from the audit trail's images, without `search_text`.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = indicators)]
 pub struct Indicator {
     pub code: String,
@@ -19,7 +22,15 @@ pub struct Indicator {
     pub category: String,
     pub direction: String,
     pub additive: bool,
+    #[serde(default)]
     pub search_text: String,
+}
+
+/// What a search matches an indicator by: its code (as words) and both names, folded.
+pub fn search_text(code: &str, name_vi: &str, name_en: &str) -> String {
+    [&code.replace('_', " "), name_vi, name_en]
+        .map(crate::domain::text::fold)
+        .join(" | ")
 }
 
 #[derive(Debug, Clone, Default)]

@@ -13,6 +13,7 @@ pub mod sources;
 pub mod targets;
 pub mod tokens;
 pub mod version;
+pub mod vintage;
 
 /// Which rows a list call wants: at most `limit`, after the key `after` in the list's order.
 #[derive(Debug, Clone)]

@@ -8,14 +8,18 @@ use super::{Page, PageRequest};
 use crate::db::schema::{indicators, observations, periods};
 use crate::db::{DbConnection, MultiBackend};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// A stored observation; it also reads back from the audit trail's images (its API view), whose
+/// period dates are derived from `period_id`.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Deserialize)]
 #[diesel(table_name = observations)]
 pub struct Observation {
     pub id: i32,
     pub province_id: String,
     pub indicator_code: String,
     pub period_id: String,
+    #[serde(default)]
     pub period_start: NaiveDate,
+    #[serde(default)]
     pub period_end: NaiveDate,
     pub value: f64,
     pub value_text: Option<String>,

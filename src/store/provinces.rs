@@ -8,7 +8,11 @@ use crate::db::schema::{province_lineage, province_names, provinces};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::text::{fold, like_contains};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+/// A unit; it also reads back from the audit trail's images (its API view), without its
+/// derived `search_text`.
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = provinces)]
 #[diesel(treat_none_as_null = true)]
 pub struct Province {
@@ -21,6 +25,7 @@ pub struct Province {
     pub region: String,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+    #[serde(default)]
     pub search_text: String,
 }
 

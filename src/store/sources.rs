@@ -7,7 +7,9 @@ use super::{Page, PageRequest};
 use crate::db::schema::sources;
 use crate::db::{DbConnection, MultiBackend};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+)]
 #[diesel(table_name = sources)]
 #[diesel(treat_none_as_null = true)]
 pub struct Source {

@@ -7,14 +7,17 @@ use super::{Page, PageRequest};
 use crate::db::schema::targets;
 use crate::db::{DbConnection, MultiBackend};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// A stored target; it also reads back from the audit trail's images (see `Observation`).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Deserialize)]
 #[diesel(table_name = targets)]
 pub struct Target {
     pub id: i32,
     pub province_id: String,
     pub indicator_code: String,
     pub period_id: String,
+    #[serde(default)]
     pub period_start: NaiveDate,
+    #[serde(default)]
     pub period_end: NaiveDate,
     pub comparator: String,
     pub target_value: f64,

@@ -23,6 +23,14 @@ pub fn bump(conn: &mut DbConnection) -> QueryResult<usize> {
         .execute(conn)
 }
 
+/// Sets the version row: only inside a transaction that is rolled back (a rewound vintage, so
+/// that what reads the version there sees the vintage's own, see `api::vintage::Pinned`).
+pub fn set(conn: &mut DbConnection, version: i64) -> QueryResult<usize> {
+    diesel::update(data_version::table.find(1))
+        .set(data_version::version.eq(version))
+        .execute(conn)
+}
+
 #[derive(QueryableByName)]
 struct PragmaDataVersion {
     #[diesel(sql_type = BigInt)]

@@ -294,14 +294,16 @@ impl TestApp {
             let body = reply.json();
             pages += 1;
             items.extend(body["data"].as_array().expect("data array").iter().cloned());
+            let next_link = reply
+                .headers
+                .get_all("link")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .find(|l| l.ends_with("rel=\"next\""))
+                .map(str::to_owned);
             if let Some(cursor) = body["meta"]["next_cursor"].as_str() {
-                let link = reply
-                    .header("link")
-                    .expect("a Link header on every page but the last");
-                assert!(
-                    link.ends_with("rel=\"next\"") && link.contains(cursor),
-                    "{link}"
-                );
+                let link = next_link.expect("a next link on every page but the last");
+                assert!(link.contains(cursor), "{link}");
                 let target = link
                     .trim_start_matches('<')
                     .split('>')
@@ -310,10 +312,7 @@ impl TestApp {
                     .to_owned();
                 next = Some(target);
             } else {
-                assert!(
-                    reply.header("link").is_none(),
-                    "no Link header on the last page"
-                );
+                assert!(next_link.is_none(), "no next link on the last page");
             }
             assert!(pages < 1000, "pagination does not end");
         }

@@ -22,4 +22,5 @@ mod provinces;
 mod readme;
 mod reliability;
 mod resources;
+mod vintages;
 mod writes;

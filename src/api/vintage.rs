@@ -1,0 +1,329 @@
+//! Vintages over HTTP: every GET takes `as_of_version=N` (the data right after change N of the
+//! audit trail) or `as_of_time=` (the last change made by then), states the version it reflects
+//! (`Data-Version`, and `meta.data_version` in lists) and links to itself pinned to that
+//! version (`Link: <...>; rel="memento"`), so a figure quoted today can be fetched again, byte
+//! for byte, after any number of corrections.
+
+use actix_web::dev::ServiceRequest;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::{web, HttpMessage, HttpRequest};
+use chrono::{DateTime, NaiveDateTime, Utc};
+
+use crate::db::{DbConnection, Pool, WritePool};
+use crate::error::{ApiError, ApiResult};
+use crate::store::{changes, vintage};
+
+pub const AS_OF_VERSION: &str = "as_of_version";
+pub const AS_OF_TIME: &str = "as_of_time";
+/// The response header naming the version an answer reflects.
+pub const DATA_VERSION: HeaderName = HeaderName::from_static("data-version");
+
+/// Whether answers at `path` depend on the data, so take a vintage and state their version.
+pub fn versioned(path: &str) -> bool {
+    path.starts_with("/api/v1/") && path != "/api/v1/openapi.json"
+}
+
+/// The request asks for the data as it stood right after change N.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pinned(pub i32);
+
+impl Pinned {
+    /// What the data version reads inside a rewound transaction: negative, so caches keyed by
+    /// the data version (list totals, the catalogue) never mix a vintage with the present.
+    pub fn data_version(self) -> i64 {
+        -i64::from(self.0) - 1
+    }
+}
+
+/// The version the answer to this request reflects, set by the read that built it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reflects(pub i32);
+
+/// A pin as asked for, before it is checked against the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PinRequest {
+    Version(i32),
+    Time(NaiveDateTime),
+}
+
+/// Takes `as_of_version` and `as_of_time` out of a query string: the pin asked for (if any) and
+/// the query without them, which the handlers parse as before.
+pub fn take_pin(query: &str) -> ApiResult<(Option<PinRequest>, String)> {
+    let mut pin = None;
+    let mut rest = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        if name != AS_OF_VERSION && name != AS_OF_TIME {
+            rest.push(pair);
+            continue;
+        }
+        if value.is_empty() {
+            continue; // an empty parameter is not given
+        }
+        let value = decode(value);
+        let asked = if name == AS_OF_VERSION {
+            PinRequest::Version(parse_version(&value)?)
+        } else {
+            PinRequest::Time(parse_time(&value)?)
+        };
+        if pin.is_some() {
+            return Err(ApiError::invalid(
+                name,
+                format!("give one of `{AS_OF_VERSION}` and `{AS_OF_TIME}`, once"),
+            ));
+        }
+        pin = Some(asked);
+    }
+    Ok((pin, rest.join("&")))
+}
+
+fn decode(value: &str) -> String {
+    let spaced = value.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+fn parse_version(raw: &str) -> ApiResult<i32> {
+    raw.trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| {
+            ApiError::invalid(
+                AS_OF_VERSION,
+                format!("`{AS_OF_VERSION}` must be a change number (0 or more), got `{raw}`"),
+            )
+        })
+}
+
+fn parse_time(raw: &str) -> ApiResult<NaiveDateTime> {
+    // A `+` offset sent unencoded arrives as a space.
+    let raw = raw.trim().replace(' ', "+");
+    DateTime::parse_from_rfc3339(&raw)
+        .map(|t| t.with_timezone(&Utc).naive_utc())
+        .map_err(|_| {
+            ApiError::invalid(
+                AS_OF_TIME,
+                format!("`{AS_OF_TIME}` must be an RFC 3339 time such as 2026-11-01T00:00:00Z, got `{raw}`"),
+            )
+        })
+}
+
+/// A checked pin: the version, and when its change was made (none for version 0).
+#[derive(Debug, Clone, Copy)]
+pub struct Vintage {
+    pub version: i32,
+    pub made_at: Option<NaiveDateTime>,
+}
+
+/// Checks a pin against the audit trail: a version must be one that exists (0, or a change's
+/// number), a time must not be in the future.
+pub fn resolve(conn: &mut DbConnection, pin: &PinRequest) -> ApiResult<Vintage> {
+    let latest = changes::latest_id(conn)?;
+    let version = match *pin {
+        PinRequest::Version(n) if n > latest => {
+            return Err(ApiError::invalid(
+                AS_OF_VERSION,
+                format!("`{AS_OF_VERSION}` {n} is in the future: the latest change is {latest}"),
+            ))
+        }
+        PinRequest::Version(n) => n,
+        PinRequest::Time(t) if t > Utc::now().naive_utc() => {
+            return Err(ApiError::invalid(
+                AS_OF_TIME,
+                format!(
+                "`{AS_OF_TIME}` {t}Z is in the future: a vintage is fixed only once it has passed"
+            ),
+            ))
+        }
+        PinRequest::Time(t) => vintage::at_time(conn, t)?,
+    };
+    if version == 0 {
+        return Ok(Vintage {
+            version,
+            made_at: None,
+        });
+    }
+    match vintage::made_at(conn, version)? {
+        Some(made_at) => Ok(Vintage {
+            version,
+            made_at: Some(made_at),
+        }),
+        None => Err(ApiError::invalid(
+            AS_OF_VERSION,
+            format!("there is no change {version}: see /api/v1/changes for the versions there are"),
+        )),
+    }
+}
+
+/// Resolves the pin of a GET in the middleware: a read-pool query off the async worker.
+pub async fn resolve_for(req: &ServiceRequest, pin: PinRequest) -> ApiResult<Vintage> {
+    let pool = req
+        .app_data::<web::Data<Pool>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database pool configured")))?;
+    web::block(move || resolve(&mut *pool.get()?, &pin)).await?
+}
+
+/// The pool a rewound read runs on: on SQLite the writer's, since a rewind writes (and is
+/// rolled back), and writers queue for one connection.
+fn rewind_pool(req: &HttpRequest) -> ApiResult<Pool> {
+    match req.app_data::<web::Data<WritePool>>() {
+        Some(writes) => Ok(writes.0.clone()),
+        None => req
+            .app_data::<web::Data<Pool>>()
+            .map(|p| p.get_ref().clone())
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database pool configured"))),
+    }
+}
+
+/// Runs `work` against the data this request asks for: as of its pinned version, rewound in a
+/// transaction nobody else sees, or the present, in one snapshot together with its version.
+/// Either way the version is recorded for the answer's `Data-Version` and permalink.
+pub async fn with_read<T, F>(req: &HttpRequest, work: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+{
+    let pinned = req.extensions().get::<Pinned>().copied();
+    let (version, value) = match pinned {
+        Some(pin) => {
+            let pool = rewind_pool(req)?;
+            web::block(move || {
+                let mut conn = pool.get()?;
+                crate::db::rolled_back(&mut conn, |conn| {
+                    rewind(conn, pin)?;
+                    Ok::<_, ApiError>((pin.0, work(conn)?))
+                })
+            })
+            .await??
+        }
+        None => {
+            let pool = req.app_data::<web::Data<Pool>>().cloned().ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!("no database pool configured"))
+            })?;
+            web::block(move || {
+                let mut conn = pool.get()?;
+                crate::db::read_snapshot(&mut conn, |conn| {
+                    let version = changes::latest_id(conn)?;
+                    Ok::<_, ApiError>((version, work(conn)?))
+                })
+            })
+            .await??
+        }
+    };
+    req.extensions_mut().insert(Reflects(version));
+    Ok(value)
+}
+
+/// The data as of `pin` on `conn`, inside the caller's rolled-back transaction.
+pub fn rewind(conn: &mut DbConnection, pin: Pinned) -> ApiResult<()> {
+    vintage::rewind(conn, pin.0)?;
+    crate::store::version::set(conn, pin.data_version())?;
+    Ok(())
+}
+
+/// `path?query` pinned to `version`.
+pub fn permalink(path: &str, query_without_pin: &str, version: i32) -> String {
+    if query_without_pin.is_empty() {
+        format!("{path}?{AS_OF_VERSION}={version}")
+    } else {
+        format!("{path}?{query_without_pin}&{AS_OF_VERSION}={version}")
+    }
+}
+
+/// Adds what an answer says about its version: `Data-Version`, the `memento` link (and, when
+/// pinned, the `original` link and `Memento-Datetime`, as RFC 7089 has them).
+pub fn label(
+    headers: &mut HeaderMap,
+    path: &str,
+    query_without_pin: &str,
+    version: i32,
+    vintage: Option<Vintage>,
+) {
+    headers.insert(DATA_VERSION, HeaderValue::from(version));
+    let mut link = format!(
+        "<{}>; rel=\"memento\"",
+        permalink(path, query_without_pin, version)
+    );
+    if let Some(vintage) = vintage {
+        let original = if query_without_pin.is_empty() {
+            path.to_owned()
+        } else {
+            format!("{path}?{query_without_pin}")
+        };
+        link = format!("<{original}>; rel=\"original\", {link}");
+        if let Some(made_at) = vintage.made_at {
+            let date = made_at
+                .and_utc()
+                .format("%a, %d %b %Y %H:%M:%S GMT")
+                .to_string();
+            if let Ok(value) = HeaderValue::from_str(&date) {
+                headers.insert(HeaderName::from_static("memento-datetime"), value);
+            }
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&link) {
+        headers.append(header::LINK, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn takes_the_pin_out_of_the_query() {
+        let (pin, rest) = take_pin("province=hue&as_of_version=12&limit=5").unwrap();
+        assert_eq!(pin, Some(PinRequest::Version(12)));
+        assert_eq!(rest, "province=hue&limit=5");
+        let (pin, rest) = take_pin("as_of_time=2026-11-01T07:00:00%2B07:00").unwrap();
+        assert_eq!(
+            pin,
+            Some(PinRequest::Time(
+                chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
+                    .unwrap()
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap()
+            ))
+        );
+        assert_eq!(rest, "");
+        assert_eq!(
+            take_pin("as_of_version=&a=1").unwrap(),
+            (None, "a=1".into())
+        );
+        // An unencoded `+` offset is read as meant.
+        assert!(take_pin("as_of_time=2026-11-01T07:00:00+07:00")
+            .unwrap()
+            .0
+            .is_some());
+    }
+
+    #[test]
+    fn refuses_bad_pins_naming_the_parameter() {
+        for (query, parameter) in [
+            ("as_of_version=-1", AS_OF_VERSION),
+            ("as_of_version=x", AS_OF_VERSION),
+            ("as_of_time=yesterday", AS_OF_TIME),
+            (
+                "as_of_version=1&as_of_time=2026-01-01T00:00:00Z",
+                AS_OF_TIME,
+            ),
+            ("as_of_version=1&as_of_version=2", AS_OF_VERSION),
+        ] {
+            match take_pin(query) {
+                Err(ApiError::InvalidParameter { parameter: p, .. }) => {
+                    assert_eq!(p, parameter, "{query}")
+                }
+                other => panic!("{query}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn permalinks_keep_the_query() {
+        assert_eq!(permalink("/a", "", 3), "/a?as_of_version=3");
+        assert_eq!(permalink("/a", "x=1", 3), "/a?x=1&as_of_version=3");
+    }
+}
