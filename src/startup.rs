@@ -204,9 +204,11 @@ async fn fallback(
 
 /// Response headers a browser app on another origin may read: the validator it sends back,
 /// pagination, file names, where a new item lives and when to retry.
-const EXPOSED_HEADERS: [&str; 5] = [
+const EXPOSED_HEADERS: [&str; 7] = [
     "etag",
     "link",
+    "data-version",
+    "memento-datetime",
     "content-disposition",
     "location",
     "retry-after",

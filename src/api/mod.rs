@@ -5,6 +5,7 @@ pub mod awards;
 pub mod caching;
 pub mod catalogue;
 pub mod changes;
+pub mod citations;
 pub mod edit;
 pub mod health;
 pub mod imports;
@@ -52,6 +53,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(series::configure)
             .configure(search::configure)
             .configure(changes::configure)
+            .configure(citations::configure)
             .configure(imports::configure)
             .configure(tokens::configure),
     );

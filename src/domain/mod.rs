@@ -2,6 +2,7 @@
 //! vocabularies (statuses, categories, ...). Nothing here touches HTTP or the database.
 
 pub mod analysis;
+pub mod citation;
 pub mod period;
 pub mod text;
 pub mod vn_number;

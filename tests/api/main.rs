@@ -4,6 +4,7 @@
 mod analysis;
 mod auth;
 mod changes;
+mod citations;
 mod contract;
 mod dataset;
 mod dti;

@@ -5,6 +5,7 @@ use crate::helpers::spawn_app;
 const EXPECTED_PATHS: &[&str] = &[
     "/api/v1/awards",
     "/api/v1/awards/{id}",
+    "/api/v1/awards/{id}/citation",
     "/api/v1/changes",
     "/api/v1/imports",
     "/api/v1/indicators",
@@ -12,6 +13,7 @@ const EXPECTED_PATHS: &[&str] = &[
     "/api/v1/indicators/{code}/ranking",
     "/api/v1/observations",
     "/api/v1/observations/{id}",
+    "/api/v1/observations/{id}/citation",
     "/api/v1/observations/{id}/history",
     "/api/v1/openapi.json",
     "/api/v1/periods",
@@ -25,6 +27,7 @@ const EXPECTED_PATHS: &[&str] = &[
     "/api/v1/sources/{id}",
     "/api/v1/targets",
     "/api/v1/targets/{id}",
+    "/api/v1/targets/{id}/citation",
     "/api/v1/token-revocations",
     "/docs/",
     "/healthz",
