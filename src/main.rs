@@ -42,6 +42,15 @@ enum Command {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// Write the whole dataset as a zipped Frictionless Data Package (what GET /api/v1/export
+    /// serves).
+    Export {
+        /// The `.zip` file to write.
+        file: std::path::PathBuf,
+        /// The data as it stood right after this change of the audit trail (0: before any).
+        #[arg(long)]
+        as_of_version: Option<i32>,
+    },
     /// Issue or revoke write tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -114,6 +123,20 @@ fn main() -> anyhow::Result<()> {
                 } else {
                     ""
                 }
+            );
+            Ok(())
+        }
+        Command::Export {
+            file,
+            as_of_version,
+        } => {
+            let (version, counts) =
+                chiso::startup::export_file(&cli.settings, &file, as_of_version)?;
+            let rows: Vec<String> = counts.iter().map(|(t, n)| format!("{n} {t}")).collect();
+            println!(
+                "wrote {} (data version {version}): {}",
+                file.display(),
+                rows.join(", ")
             );
             Ok(())
         }

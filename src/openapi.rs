@@ -36,6 +36,7 @@ Every error is an RFC 9457 `application/problem+json` document naming the parame
         (name = "series", description = "Indicators over time, with transforms and charts"),
         (name = "search", description = "Provinces, indicators and sources by name"),
         (name = "changes", description = "The audit feed of every write"),
+        (name = "export", description = "The whole dataset in one download"),
         (name = "imports", description = "Bulk loading of observations"),
         (name = "auth", description = "Token revocation"),
         (name = "meta", description = "The API's own description"),

@@ -71,6 +71,31 @@ pub fn seed(settings: &Settings) -> anyhow::Result<LoadReport> {
     load_dataset(&mut conn)
 }
 
+/// `chiso export`: the whole dataset (as of a version, when given) as a zipped Frictionless Data
+/// Package at `path`, written beside it first and moved into place, so a failure leaves no
+/// partial file.
+pub fn export_file(
+    settings: &Settings,
+    path: &std::path::Path,
+    as_of_version: Option<i32>,
+) -> anyhow::Result<(i32, crate::store::export::Counts)> {
+    use crate::store::vintage::{self, PinRequest};
+    let pool = prepare_database(&settings.database()?, 1, false)?;
+    let mut conn = pool.get()?;
+    if let Some(version) = as_of_version {
+        vintage::resolve(&mut conn, &PinRequest::Version(version))
+            .map_err(|e| anyhow::anyhow!("--as-of-version: {e}"))?;
+    }
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => std::path::Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    let written = crate::store::export::export(&mut conn, as_of_version, file.as_file_mut())?;
+    file.persist(path)?;
+    Ok(written)
+}
+
 /// `chiso token revoke`: records the revocation in the database every server reads.
 pub fn revoke_token(
     settings: &Settings,

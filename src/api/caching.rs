@@ -50,6 +50,10 @@ fn cache_control(path: &str) -> &'static str {
     }
 }
 
+/// Marks an answer (in its extensions) that is neither buffered, hashed nor cached: a download
+/// streamed from a file.
+pub struct Uncached;
+
 /// A whole answer, as the handler gave it.
 struct Cached {
     headers: HeaderMap,
@@ -265,7 +269,9 @@ pub async fn conditional_get(
         }
     }
     // A streamed answer (the export) is neither buffered nor cached.
-    if matches!(res.response().body().size(), body::BodySize::Stream) {
+    if matches!(res.response().body().size(), body::BodySize::Stream)
+        || res.response().extensions().get::<Uncached>().is_some()
+    {
         return Ok(strip(res.map_into_boxed_body()));
     }
     let (request, response) = res.into_parts();

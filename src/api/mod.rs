@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod changes;
 pub mod citations;
 pub mod edit;
+pub mod export;
 pub mod health;
 pub mod imports;
 pub mod indicators;
@@ -54,6 +55,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
             .configure(search::configure)
             .configure(changes::configure)
             .configure(citations::configure)
+            .configure(export::configure)
             .configure(imports::configure)
             .configure(tokens::configure),
     );

@@ -9,6 +9,9 @@ use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::{web, HttpMessage, HttpRequest};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
+use crate::store::vintage::PinError;
+pub use crate::store::vintage::{PinRequest, Vintage};
+
 use crate::db::{DbConnection, Pool, WritePool};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{changes, vintage};
@@ -38,13 +41,6 @@ impl Pinned {
 /// The version the answer to this request reflects, set by the read that built it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reflects(pub i32);
-
-/// A pin as asked for, before it is checked against the audit trail.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PinRequest {
-    Version(i32),
-    Time(NaiveDateTime),
-}
 
 /// Takes `as_of_version` and `as_of_time` out of a query string: the pin asked for (if any) and
 /// the query without them, which the handlers parse as before.
@@ -110,51 +106,16 @@ fn parse_time(raw: &str) -> ApiResult<NaiveDateTime> {
         })
 }
 
-/// A checked pin: the version, and when its change was made (none for version 0).
-#[derive(Debug, Clone, Copy)]
-pub struct Vintage {
-    pub version: i32,
-    pub made_at: Option<NaiveDateTime>,
-}
-
-/// Checks a pin against the audit trail: a version must be one that exists (0, or a change's
-/// number), a time must not be in the future.
+/// Checks a pin against the audit trail; what does not exist is a 400 naming the parameter.
 pub fn resolve(conn: &mut DbConnection, pin: &PinRequest) -> ApiResult<Vintage> {
-    let latest = changes::latest_id(conn)?;
-    let version = match *pin {
-        PinRequest::Version(n) if n > latest => {
-            return Err(ApiError::invalid(
-                AS_OF_VERSION,
-                format!("`{AS_OF_VERSION}` {n} is in the future: the latest change is {latest}"),
-            ))
-        }
-        PinRequest::Version(n) => n,
-        PinRequest::Time(t) if t > Utc::now().naive_utc() => {
-            return Err(ApiError::invalid(
-                AS_OF_TIME,
-                format!(
-                "`{AS_OF_TIME}` {t}Z is in the future: a vintage is fixed only once it has passed"
-            ),
-            ))
-        }
-        PinRequest::Time(t) => vintage::at_time(conn, t)?,
+    let parameter = match pin {
+        PinRequest::Version(_) => AS_OF_VERSION,
+        PinRequest::Time(_) => AS_OF_TIME,
     };
-    if version == 0 {
-        return Ok(Vintage {
-            version,
-            made_at: None,
-        });
-    }
-    match vintage::made_at(conn, version)? {
-        Some(made_at) => Ok(Vintage {
-            version,
-            made_at: Some(made_at),
-        }),
-        None => Err(ApiError::invalid(
-            AS_OF_VERSION,
-            format!("there is no change {version}: see /api/v1/changes for the versions there are"),
-        )),
-    }
+    vintage::resolve(conn, pin).map_err(|e| match e {
+        PinError::Storage(e) => e.into(),
+        refused => ApiError::invalid(parameter, format!("`{parameter}`: {refused}")),
+    })
 }
 
 /// Resolves the pin of a GET in the middleware: a read-pool query off the async worker.

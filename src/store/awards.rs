@@ -7,7 +7,9 @@ use super::{Page, PageRequest};
 use crate::db::schema::awards;
 use crate::db::{DbConnection, MultiBackend};
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Deserialize, serde::Serialize,
+)]
 #[diesel(table_name = awards)]
 pub struct Award {
     pub id: i32,

@@ -9,7 +9,15 @@ use crate::domain::text::like_contains;
 
 /// An indicator; it also reads back from the audit trail's images, without `search_text`.
 #[derive(
-    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Deserialize,
+    serde::Serialize,
 )]
 #[diesel(table_name = indicators)]
 pub struct Indicator {
@@ -22,7 +30,7 @@ pub struct Indicator {
     pub category: String,
     pub direction: String,
     pub additive: bool,
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub search_text: String,
 }
 

@@ -5,6 +5,7 @@
 pub mod awards;
 pub mod catalogue;
 pub mod changes;
+pub mod export;
 pub mod indicators;
 pub mod observations;
 pub mod periods;

@@ -10,7 +10,9 @@ use crate::db::{DbConnection, MultiBackend};
 
 /// A stored observation; it also reads back from the audit trail's images (its API view), whose
 /// period dates are derived from `period_id`.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Deserialize, serde::Serialize,
+)]
 #[diesel(table_name = observations)]
 pub struct Observation {
     pub id: i32,

@@ -9,7 +9,9 @@ use crate::db::schema::periods;
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::PeriodId;
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
+)]
 #[diesel(table_name = periods)]
 pub struct Period {
     pub id: String,

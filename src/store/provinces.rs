@@ -11,7 +11,15 @@ use crate::domain::text::{fold, like_contains};
 /// A unit; it also reads back from the audit trail's images (its API view), without its
 /// derived `search_text`.
 #[derive(
-    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Deserialize,
+    serde::Serialize,
 )]
 #[diesel(table_name = provinces)]
 #[diesel(treat_none_as_null = true)]
@@ -25,7 +33,7 @@ pub struct Province {
     pub region: String,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub search_text: String,
 }
 
@@ -52,7 +60,9 @@ impl Province {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
+)]
 #[diesel(table_name = province_lineage)]
 pub struct LineageLink {
     pub predecessor_id: String,
@@ -61,7 +71,9 @@ pub struct LineageLink {
 }
 
 /// A name and kind a unit bore before today's (Thừa Thiên Huế, a province, to 2024-12-31).
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Serialize,
+)]
 #[diesel(table_name = province_names)]
 #[diesel(treat_none_as_null = true)]
 pub struct FormerName {

@@ -8,7 +8,15 @@ use crate::db::schema::sources;
 use crate::db::{DbConnection, MultiBackend};
 
 #[derive(
-    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset, serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Queryable,
+    Selectable,
+    Insertable,
+    AsChangeset,
+    serde::Deserialize,
+    serde::Serialize,
 )]
 #[diesel(table_name = sources)]
 #[diesel(treat_none_as_null = true)]

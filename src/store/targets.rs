@@ -8,7 +8,9 @@ use crate::db::schema::targets;
 use crate::db::{DbConnection, MultiBackend};
 
 /// A stored target; it also reads back from the audit trail's images (see `Observation`).
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Deserialize, serde::Serialize,
+)]
 #[diesel(table_name = targets)]
 pub struct Target {
     pub id: i32,

@@ -264,20 +264,69 @@ fn restore_award(conn: &mut DbConnection, image: &str) -> Result<(), RestoreErro
     Ok(())
 }
 
-/// The version a point in time resolves to: the last change made at or before it (0 before any).
-pub fn at_time(conn: &mut DbConnection, time: NaiveDateTime) -> QueryResult<i32> {
-    changes::table
-        .filter(changes::changed_at.le(time))
-        .select(diesel::dsl::max(changes::id))
-        .first::<Option<i32>>(conn)
-        .map(|id| id.unwrap_or(0))
+/// A vintage as asked for: a change number, or a point in time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PinRequest {
+    Version(i32),
+    Time(NaiveDateTime),
 }
 
-/// When change `version` was made, if there is such a change (0, the shipped data, has none).
-pub fn made_at(conn: &mut DbConnection, version: i32) -> QueryResult<Option<NaiveDateTime>> {
-    changes::table
+/// A vintage that exists: its version, and when its change was made (none for version 0).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Vintage {
+    pub version: i32,
+    pub made_at: Option<NaiveDateTime>,
+}
+
+/// Why a vintage asked for does not exist.
+#[derive(Debug, thiserror::Error)]
+pub enum PinError {
+    #[error("version {asked} is in the future: the latest change is {latest}")]
+    FutureVersion { asked: i32, latest: i32 },
+    #[error("there is no change {0}: see /api/v1/changes for the versions there are")]
+    UnknownVersion(i32),
+    #[error("{0}Z is in the future: a vintage is fixed only once it has passed")]
+    FutureTime(NaiveDateTime),
+    #[error(transparent)]
+    Storage(#[from] diesel::result::Error),
+}
+
+/// Checks a pin against the audit trail: a version must be 0 or a change's number, a time must
+/// have passed (it resolves to the last change made by then).
+pub fn resolve(conn: &mut DbConnection, pin: &PinRequest) -> Result<Vintage, PinError> {
+    let version = match *pin {
+        PinRequest::Version(asked) => {
+            let latest = super::changes::latest_id(conn)?;
+            if asked > latest {
+                return Err(PinError::FutureVersion { asked, latest });
+            }
+            asked
+        }
+        PinRequest::Time(t) if t > chrono::Utc::now().naive_utc() => {
+            return Err(PinError::FutureTime(t))
+        }
+        PinRequest::Time(t) => changes::table
+            .filter(changes::changed_at.le(t))
+            .select(diesel::dsl::max(changes::id))
+            .first::<Option<i32>>(conn)?
+            .unwrap_or(0),
+    };
+    if version == 0 {
+        return Ok(Vintage {
+            version,
+            made_at: None,
+        });
+    }
+    let made_at = changes::table
         .find(version)
         .select(changes::changed_at)
         .first(conn)
-        .optional()
+        .optional()?;
+    match made_at {
+        Some(made_at) => Ok(Vintage {
+            version,
+            made_at: Some(made_at),
+        }),
+        None => Err(PinError::UnknownVersion(version)),
+    }
 }

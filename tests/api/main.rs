@@ -10,6 +10,7 @@ mod dataset;
 mod dti;
 mod edges;
 mod errors;
+mod export;
 mod freshness;
 mod health;
 mod helpers;

@@ -7,6 +7,7 @@ const EXPECTED_PATHS: &[&str] = &[
     "/api/v1/awards/{id}",
     "/api/v1/awards/{id}/citation",
     "/api/v1/changes",
+    "/api/v1/export",
     "/api/v1/imports",
     "/api/v1/indicators",
     "/api/v1/indicators/{code}",
