@@ -236,6 +236,34 @@ const TABLES: &[Table] = &[
     },
 ];
 
+/// Every row of a small table, in its key's order.
+macro_rules! every {
+    ($conn:expr, $table:ident, $row:ty, $order:expr) => {
+        $table::table
+            .order($order)
+            .select(<$row>::as_select())
+            .load($conn)?
+    };
+}
+
+/// A big table in batches of ids, so memory stays flat.
+macro_rules! in_batches {
+    ($csv:expr, $conn:expr, $table:ident, $row:ty) => {
+        batched(
+            $csv,
+            |after| {
+                $table::table
+                    .filter($table::id.gt(after))
+                    .order($table::id)
+                    .limit(BATCH)
+                    .select(<$row>::as_select())
+                    .load($conn)
+            },
+            |row: &$row| row.id,
+        )
+    };
+}
+
 /// Rows read per query from the big tables.
 const BATCH: i64 = 5_000;
 
@@ -282,87 +310,37 @@ pub fn write_package<W: Write + Seek>(
         // (a test checks it against the schema); an empty table gets the schema's.
         let mut csv = csv::Writer::from_writer(&mut zip);
         let rows = match table.name {
-            "provinces" => all(
-                &mut csv,
-                provinces::table
-                    .order(provinces::id)
-                    .select(Province::as_select())
-                    .load(conn)?,
-            )?,
+            "provinces" => all(&mut csv, every!(conn, provinces, Province, provinces::id))?,
             "province_names" => all(
                 &mut csv,
-                province_names::table
-                    .order((province_names::province_id, province_names::valid_to))
-                    .select(FormerName::as_select())
-                    .load(conn)?,
+                every!(
+                    conn,
+                    province_names,
+                    FormerName,
+                    (province_names::province_id, province_names::valid_to)
+                ),
             )?,
             "province_lineage" => all(
                 &mut csv,
-                province_lineage::table
-                    .order((
+                every!(
+                    conn,
+                    province_lineage,
+                    LineageLink,
+                    (
                         province_lineage::predecessor_id,
-                        province_lineage::successor_id,
-                    ))
-                    .select(LineageLink::as_select())
-                    .load(conn)?,
+                        province_lineage::successor_id
+                    )
+                ),
             )?,
             "indicators" => all(
                 &mut csv,
-                indicators::table
-                    .order(indicators::code)
-                    .select(Indicator::as_select())
-                    .load(conn)?,
+                every!(conn, indicators, Indicator, indicators::code),
             )?,
-            "periods" => all(
-                &mut csv,
-                periods::table
-                    .order(periods::id)
-                    .select(Period::as_select())
-                    .load(conn)?,
-            )?,
-            "sources" => all(
-                &mut csv,
-                sources::table
-                    .order(sources::id)
-                    .select(Source::as_select())
-                    .load(conn)?,
-            )?,
-            "observations" => batched(
-                &mut csv,
-                |after| {
-                    observations::table
-                        .filter(observations::id.gt(after))
-                        .order(observations::id)
-                        .limit(BATCH)
-                        .select(Observation::as_select())
-                        .load(conn)
-                },
-                |o: &Observation| o.id,
-            )?,
-            "targets" => batched(
-                &mut csv,
-                |after| {
-                    targets::table
-                        .filter(targets::id.gt(after))
-                        .order(targets::id)
-                        .limit(BATCH)
-                        .select(Target::as_select())
-                        .load(conn)
-                },
-                |t: &Target| t.id,
-            )?,
-            "awards" => batched(
-                &mut csv,
-                |after| {
-                    awards::table
-                        .filter(awards::id.gt(after))
-                        .order(awards::id)
-                        .limit(BATCH)
-                        .select(Award::as_select())
-                        .load(conn)
-                },
-                |a: &Award| a.id,
-            )?,
+            "periods" => all(&mut csv, every!(conn, periods, Period, periods::id))?,
+            "sources" => all(&mut csv, every!(conn, sources, Source, sources::id))?,
+            "observations" => in_batches!(&mut csv, conn, observations, Observation)?,
+            "targets" => in_batches!(&mut csv, conn, targets, Target)?,
+            "awards" => in_batches!(&mut csv, conn, awards, Award)?,
             other => unreachable!("table {other} has no reader"),
         };
         if rows == 0 {
