@@ -262,6 +262,10 @@ mod conventions {
                             response_header(responses, "200", "Link", "`rel=\"memento\"`: this request pinned to its data version (`as_of_version`), a permalink that answers the same bytes forever; pinned answers also link their `rel=\"original\"`");
                         }
                     }
+                    // A download is bytes, not the array of integers a `Vec<u8>` reads as.
+                    if let Some(zip) = responses.pointer_mut("/200/content/application~1zip") {
+                        zip["schema"] = json!({"type": "string", "contentMediaType": "application/zip"});
+                    }
                     if versioned {
                         if responses.get("400").is_none() {
                             responses["400"] = json!({

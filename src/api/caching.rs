@@ -25,6 +25,26 @@ pub fn etag_of(bytes: &[u8]) -> String {
     format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
+/// [`etag_of`] for a file too big to hold in memory, read in chunks.
+pub fn etag_of_reader(mut reader: impl std::io::Read) -> std::io::Result<String> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        match reader.read(&mut buffer)? {
+            0 => return Ok(format!("\"{:032x}\"", hasher.digest128())),
+            n => hasher.update(&buffer[..n]),
+        }
+    }
+}
+
+/// Whether the request's `If-None-Match` holds `tag`.
+pub fn client_holds(req: &actix_web::HttpRequest, tag: &str) -> bool {
+    req.headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|tags| matches(tags, tag))
+}
+
 fn matches(if_none_match: &str, tag: &str) -> bool {
     if_none_match
         .split(',')

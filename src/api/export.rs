@@ -53,14 +53,24 @@ async fn export_package(req: HttpRequest) -> ApiResult<HttpResponse> {
         Ok((version, file))
     })
     .await?;
-    let (length, chunks) = web::block(move || -> std::io::Result<_> {
+    // The same data makes the same bytes, so the package has a strong ETag like any answer.
+    let (length, etag, chunks) = web::block(move || -> std::io::Result<_> {
         let mut file = file;
+        file.seek(SeekFrom::Start(0))?;
+        let etag = super::caching::etag_of_reader(&mut file)?;
         let length = file.seek(SeekFrom::End(0))?;
         file.seek(SeekFrom::Start(0))?;
-        Ok((length, file))
+        Ok((length, etag, file))
     })
     .await?
     .map_err(internal)?;
+    if super::caching::client_holds(&req, &etag) {
+        let mut response = HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish();
+        response.extensions_mut().insert(super::caching::Uncached);
+        return Ok(response);
+    }
     let body = futures_util::stream::unfold(Some(chunks), |file| async move {
         let mut file = file?;
         let read = web::block(move || {
@@ -79,6 +89,7 @@ async fn export_package(req: HttpRequest) -> ApiResult<HttpResponse> {
     });
     let mut response = HttpResponse::Ok()
         .content_type("application/zip")
+        .insert_header((header::ETAG, etag))
         .insert_header((
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"chiso-data-v{version}.zip\""),

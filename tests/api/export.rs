@@ -112,6 +112,17 @@ async fn a_pinned_package_stays_the_same_and_the_cli_writes_the_same() {
     let (headers, pinned) = download(&app, "/api/v1/export?as_of_version=0").await;
     assert_eq!(headers["data-version"], "0");
     assert_eq!(pinned, before, "the same bytes");
+    let etag = headers["etag"].to_str().unwrap().to_owned();
+    let revalidated = app
+        .send(
+            reqwest::Method::GET,
+            "/api/v1/export?as_of_version=0",
+            None,
+            None,
+            &[("if-none-match", etag.as_str())],
+        )
+        .await;
+    assert_eq!(revalidated.status, 304);
     let (headers, now) = download(&app, "/api/v1/export").await;
     assert_eq!(headers["data-version"], "1");
     let count = |bytes: &[u8]| rows(&unzip(bytes)["data/observations.csv"]).1;
