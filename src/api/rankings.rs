@@ -93,6 +93,9 @@ pub struct RankingMeta {
     pub period: String,
     /// Why the ranking is empty or partial, in words.
     pub note: Option<String>,
+    /// The version of the data the ranking reflects (see `as_of_version`).
+    #[schema(example = 0)]
+    pub data_version: i32,
 }
 
 /// A ranking.
@@ -338,6 +341,8 @@ pub fn rank(
             direction: indicator.direction.clone(),
             period,
             note,
+            // Set by the handler, from the read.
+            data_version: 0,
         },
         data,
     })
@@ -402,10 +407,11 @@ async fn get_ranking(
         .indicator(&code)
         .cloned()
         .ok_or_else(|| ApiError::not_found("indicator", code.clone()))?;
-    let ranking = with_read(&req, move |conn| {
+    let mut ranking = with_read(&req, move |conn| {
         rank(conn, &catalogue.provinces, &indicator, period, as_of, lang)
     })
     .await?;
+    ranking.meta.data_version = super::listing::reflected_version(&req);
     Ok(match format {
         Format::Csv => csv_response(
             &ranking.data,

@@ -46,6 +46,9 @@ pub struct SearchMeta {
     /// Hits in `data` (provinces first, then indicators, then sources).
     pub total: usize,
     pub limit: i64,
+    /// The version of the data the hits reflect (see `as_of_version`).
+    #[schema(example = 0)]
+    pub data_version: i32,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -167,6 +170,7 @@ async fn search(req: HttpRequest, query: web::Query<SearchQuery>) -> ApiResult<H
                 q: raw,
                 total: data.len(),
                 limit,
+                data_version: super::listing::reflected_version(&req),
             },
             data,
         }),

@@ -127,6 +127,7 @@ async fn a_vintage_answers_as_the_data_stood_and_never_changes() {
     let now = ok(&app, READS[0]).await;
     assert_eq!(now.header("data-version").as_deref(), Some("5"));
     assert_eq!(now.json()["meta"]["data_version"], 5);
+    assert_eq!(ok(&app, READS[4]).await.json()["meta"]["data_version"], 5);
     assert_ne!(now.json()["data"], before[0].json()["data"]);
 
     // ... and version 0 answers exactly as before, for every read.
@@ -139,6 +140,9 @@ async fn a_vintage_answers_as_the_data_stood_and_never_changes() {
         }
         assert_eq!(pinned.header("data-version").as_deref(), Some("0"));
         assert!(pinned.header("link").unwrap().contains("rel=\"original\""));
+        if let Some(version) = pinned_body["meta"].get("data_version") {
+            assert_eq!(version, 0, "{path}");
+        }
     }
 
     // Single items: as they were, or not there yet, or still there.
