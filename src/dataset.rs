@@ -703,14 +703,27 @@ impl fmt::Display for LoadReport {
     }
 }
 
-/// Upserts the whole dataset in one transaction: all of it or nothing.
+/// Writes the whole dataset in one transaction, all of it or nothing: inserts what is missing,
+/// updates what differs, leaves the rest. The first load, into an empty database, is version 0
+/// of the data; any later one (`chiso seed` refreshing shipped figures) records each change in
+/// the audit trail like any write, so vintages and permalinks stay true across it.
 pub fn load(conn: &mut DbConnection, data: &Dataset) -> diesel::QueryResult<LoadReport> {
     use crate::store::{awards, indicators, observations, periods, provinces, sources, targets};
     crate::db::write_transaction(conn, |conn| {
         crate::store::version::bump(conn)?;
+        let first = provinces::count(conn)? == 0;
+        let mut seeding = Seeding::new(first);
         let mut report = LoadReport::default();
         for row in &data.provinces {
-            report.provinces += provinces::upsert(conn, row)?;
+            let old = provinces::find(conn, &row.id)?.map(|p| (p.id.clone(), p));
+            report.provinces += seeding.put(
+                conn,
+                "province",
+                old,
+                row,
+                |c| provinces::insert(c, row).map(|_| row.id.clone()),
+                |c, id| provinces::update(c, id, row),
+            )?;
         }
         for row in &data.former_names {
             report.former_names += provinces::upsert_former_name(conn, row)?;
@@ -719,25 +732,146 @@ pub fn load(conn: &mut DbConnection, data: &Dataset) -> diesel::QueryResult<Load
             report.lineage += provinces::upsert_lineage(conn, row)?;
         }
         for row in &data.indicators {
-            report.indicators += indicators::upsert(conn, row)?;
+            let old = indicators::find(conn, &row.code)?.map(|i| (i.code.clone(), i));
+            report.indicators += seeding.put(
+                conn,
+                "indicator",
+                old,
+                row,
+                |c| indicators::insert(c, row).map(|_| row.code.clone()),
+                |c, code| indicators::update(c, code, row),
+            )?;
         }
         for row in &data.sources {
-            report.sources += sources::upsert(conn, row)?;
+            let old = sources::find(conn, &row.id)?.map(|s| (s.id.clone(), s));
+            report.sources += seeding.put(
+                conn,
+                "source",
+                old,
+                row,
+                |c| sources::insert(c, row).map(|_| row.id.clone()),
+                |c, id| sources::update(c, id, row),
+            )?;
         }
         for row in &data.periods {
             report.periods += periods::upsert(conn, row)?;
         }
         for row in &data.observations {
-            report.observations += observations::upsert(conn, row)?;
+            let key = (&row.province_id, &row.indicator_code, &row.period_id);
+            let id = observations::find_by_key(conn, key.0, key.1, key.2)?;
+            let old = id
+                .map(|id| observations::find(conn, id))
+                .transpose()?
+                .flatten();
+            report.observations += seeding.put(
+                conn,
+                "observation",
+                old.map(|o| (o.id, o)),
+                row,
+                |c| observations::insert(c, row),
+                |c, id| observations::update(c, *id, row),
+            )?;
         }
         for row in &data.targets {
-            report.targets += targets::upsert(conn, row)?;
+            let key = (&row.province_id, &row.indicator_code, &row.period_id);
+            let id = targets::find_by_key(conn, key.0, key.1, key.2)?;
+            let old = id.map(|id| targets::find(conn, id)).transpose()?.flatten();
+            report.targets += seeding.put(
+                conn,
+                "target",
+                old.map(|t| (t.id, t)),
+                row,
+                |c| targets::insert(c, row),
+                |c, id| targets::update(c, *id, row),
+            )?;
         }
         for row in &data.awards {
-            report.awards += awards::upsert(conn, row)?;
+            let id = awards::find_by_key(conn, &row.source_id, &row.quote, &row.recipient_kind)?;
+            let old = id.map(|id| awards::find(conn, id)).transpose()?.flatten();
+            report.awards += seeding.put(
+                conn,
+                "award",
+                old.map(|a| (a.id, a)),
+                row,
+                |c| awards::insert(c, row),
+                |c, id| awards::update(c, *id, row),
+            )?;
         }
+        seeding.record(conn)?;
         Ok(report)
     })
+}
+
+/// The audit records of a load: none for the first, one per row written for the others.
+struct Seeding {
+    audited: bool,
+    changed_at: chrono::NaiveDateTime,
+    changes: Vec<crate::store::changes::NewChange>,
+}
+
+impl Seeding {
+    fn new(first: bool) -> Self {
+        Seeding {
+            audited: !first,
+            changed_at: chrono::Utc::now().naive_utc(),
+            changes: Vec::new(),
+        }
+    }
+
+    /// Writes one shipped row over `old`, the stored row holding its key (if any): inserts it,
+    /// updates `old` when they differ, or leaves it. Images are the stored rows as JSON, with
+    /// the key under `id` for rows whose id the database assigns. Returns the rows written.
+    fn put<K: ToString + serde::Serialize, Old: serde::Serialize, New: serde::Serialize>(
+        &mut self,
+        conn: &mut DbConnection,
+        resource: &str,
+        old: Option<(K, Old)>,
+        new: &New,
+        insert: impl FnOnce(&mut DbConnection) -> diesel::QueryResult<K>,
+        update: impl FnOnce(&mut DbConnection, &K) -> diesel::QueryResult<usize>,
+    ) -> diesel::QueryResult<usize> {
+        let image = |key: &K| {
+            let mut image = serde_json::to_value(new).expect("rows serialize");
+            let key = serde_json::to_value(key).expect("keys serialize");
+            if let (Some(fields), true) = (image.as_object_mut(), key.is_number()) {
+                fields.insert("id".into(), key);
+            }
+            image
+        };
+        let (key, before, after) = match old {
+            None => {
+                let key = insert(conn)?;
+                let after = image(&key);
+                (key, None, after)
+            }
+            Some((key, old)) => {
+                let before = serde_json::to_value(&old).expect("rows serialize");
+                let after = image(&key);
+                if before == after {
+                    return Ok(0);
+                }
+                update(conn, &key)?;
+                (key, Some(before), after)
+            }
+        };
+        if self.audited {
+            self.changes.push(crate::store::changes::NewChange {
+                resource: resource.to_owned(),
+                resource_id: key.to_string(),
+                action: if before.is_some() { "update" } else { "create" }.to_owned(),
+                actor: "chiso seed".to_owned(),
+                changed_at: self.changed_at,
+                reason: Some("refreshed from the shipped dataset".to_owned()),
+                before: before.map(|v| v.to_string()),
+                after: Some(after.to_string()),
+            });
+        }
+        Ok(1)
+    }
+
+    fn record(self, conn: &mut DbConnection) -> diesel::QueryResult<usize> {
+        crate::store::changes::record_all(conn, &self.changes)
+    }
 }
 
 #[cfg(test)]

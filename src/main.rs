@@ -25,6 +25,7 @@ enum Command {
     /// Apply pending database migrations and exit.
     Migrate,
     /// Load (or refresh) the shipped dataset into the database; running it twice changes nothing.
+    /// A refresh records what it changes in the audit trail.
     Seed,
     /// Print the OpenAPI document to standard output.
     Openapi,

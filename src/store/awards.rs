@@ -28,7 +28,7 @@ pub struct Award {
 }
 
 /// An award to insert or replace, keyed by (source, quote, recipient kind).
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = awards)]
 #[diesel(treat_none_as_null = true)]
 pub struct NewAward {

@@ -35,7 +35,7 @@ pub struct Observation {
 }
 
 /// An observation to insert or replace, keyed by (province, indicator, period).
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = observations)]
 #[diesel(treat_none_as_null = true)]
 pub struct NewObservation {

@@ -30,7 +30,7 @@ pub struct Target {
 }
 
 /// A target to insert or replace, keyed by (province, indicator, period).
-#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = targets)]
 #[diesel(treat_none_as_null = true)]
 pub struct NewTarget {

@@ -122,8 +122,13 @@ async fn loading_the_dataset_twice_changes_nothing() {
     })
     .await
     .unwrap();
-    assert!(report.observations > 0);
+    assert_eq!(report.observations, 0, "nothing to write: {report:?}");
     assert_eq!(snapshot(&app).await, before);
+    assert_eq!(
+        app.total("/api/v1/changes").await,
+        0,
+        "and nothing to record"
+    );
 }
 
 async fn snapshot(app: &crate::helpers::TestApp) -> Vec<serde_json::Value> {

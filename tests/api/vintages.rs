@@ -311,3 +311,45 @@ async fn every_data_route_documents_the_pin() {
         assert_eq!(names.contains(&"as_of_time"), data, "{path}");
     }
 }
+
+#[actix_web::test]
+async fn a_refresh_of_the_shipped_data_is_a_recorded_change() {
+    let app = spawn_app().await;
+    let editor = app.token(Role::Editor);
+    let list = "/api/v1/observations?province=thanh-hoa&indicator=mobile_subscribers&period=2023";
+    let id = app.get_ok(list).await["data"][0]["id"].as_i64().unwrap();
+    let edited = app
+        .send(
+            Method::PATCH,
+            &format!("/api/v1/observations/{id}"),
+            Some(&editor),
+            Some(&json!({"value": 3010000})),
+            &[],
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.body);
+    let before = ok(&app, list).await;
+    let seed = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_chiso"))
+            .arg("seed")
+            .env("DATABASE_URL", &app.database_url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("chiso seed runs")
+    };
+    assert!(seed().status.success());
+    // The shipped figure is back, as change 2, by the seed ...
+    let after = ok(&app, list).await;
+    assert_eq!(after.header("data-version").as_deref(), Some("2"));
+    assert_eq!(after.json()["data"][0]["value"], 2980000.0);
+    let feed = app.get_ok("/api/v1/changes").await;
+    assert_eq!(feed["meta"]["total"], 2);
+    assert_eq!(feed["data"][1]["actor"], "chiso seed");
+    assert_eq!(feed["data"][1]["before"]["value"], 3010000.0);
+    // ... so the edited figure's permalink still answers it.
+    let pinned = ok(&app, &memento(&before)).await;
+    assert_eq!(pinned.json()["data"], before.json()["data"]);
+    // A second refresh changes nothing.
+    assert!(seed().status.success());
+    assert_eq!(app.total("/api/v1/changes").await, 2);
+}
