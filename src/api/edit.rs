@@ -228,7 +228,6 @@ fn audit<V: Serialize>(
     after: Option<&V>,
 ) -> ApiResult<()> {
     let json = |v: Option<&V>| v.map(|v| serde_json::to_string(v).expect("views serialize"));
-    crate::store::version::bump(conn)?;
     changes::record(
         conn,
         &NewChange {
@@ -264,6 +263,9 @@ pub fn create<E: Editable>(
     caller.require(E::ROLE)?;
     let input: E::Input = parse_input(body)?;
     crate::db::write_transaction(conn, |conn| {
+        // The data version first, as every writer and every vintage rewind takes it first:
+        // one lock order, so they queue instead of deadlocking on PostgreSQL.
+        crate::store::version::bump(conn)?;
         let valid = E::validate(conn, input)?.map_err(|errors| invalid(E::RESOURCE, errors))?;
         let existing = match E::holder(conn, &valid)? {
             Some(key) => Some(key),
@@ -377,6 +379,7 @@ fn write_over<E: Editable>(
     conditions: &Conditions,
 ) -> ApiResult<E::View> {
     crate::db::write_transaction(conn, |conn| {
+        crate::store::version::bump(conn)?;
         let before = E::load(conn, &key)?
             .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
         conditions.check_item::<E>(&before)?;
@@ -424,6 +427,7 @@ pub fn delete<E: Editable>(
 ) -> ApiResult<()> {
     caller.require(E::ROLE)?;
     crate::db::write_transaction(conn, |conn| {
+        crate::store::version::bump(conn)?;
         let before = E::load(conn, &key)?
             .ok_or_else(|| ApiError::not_found(E::RESOURCE, key.to_string()))?;
         conditions.check_item::<E>(&before)?;

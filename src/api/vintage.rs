@@ -180,8 +180,10 @@ where
 
 /// The data as of `pin` on `conn`, inside the caller's rolled-back transaction.
 pub fn rewind(conn: &mut DbConnection, pin: Pinned) -> ApiResult<()> {
-    vintage::rewind(conn, pin.0)?;
+    // The version row first: every write takes it first too (its bump opens the transaction),
+    // so a rewind and a write on PostgreSQL queue for it instead of deadlocking over rows.
     crate::store::version::set(conn, pin.data_version())?;
+    vintage::rewind(conn, pin.0)?;
     Ok(())
 }
 
