@@ -10,6 +10,7 @@ pub mod indicators;
 pub mod observations;
 pub mod periods;
 pub mod provinces;
+pub mod seed;
 pub mod sources;
 pub mod targets;
 pub mod tokens;
