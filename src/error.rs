@@ -259,11 +259,17 @@ impl From<diesel::result::Error> for ApiError {
             );
         }
         match err {
+            // In chiso's words: the database's own message names tables and constraints (the
+            // schema is not the API) and differs between SQLite and PostgreSQL.
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                Self::Conflict(info.message().to_owned())
+                log::debug!("unique violation: {}", info.message());
+                Self::Conflict("another record has the same key".into())
             }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, info) => {
-                Self::Conflict(info.message().to_owned())
+                log::debug!("foreign key violation: {}", info.message());
+                Self::Conflict(
+                    "other records refer to it, or it refers to one that does not exist: change or delete those first".into(),
+                )
             }
             other => Self::Internal(other.into()),
         }
