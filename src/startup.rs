@@ -262,7 +262,9 @@ impl Application {
         let read_url = url.clone();
         let pool = web::block(move || prepare_database(&read_url, pool_size, true)).await??;
         let write_pool = db::WritePool::for_url(&url, &pool)?;
-        let versions = crate::store::version::VersionWatch::new(&url, &pool)?;
+        let watched = url.clone();
+        let versions =
+            web::block(move || crate::store::version::VersionWatch::new(&watched)).await??;
         let address = listener.local_addr()?;
         let keys = crate::auth::Keys::from_settings(&settings.auth)?;
         if keys.is_none() {

@@ -331,20 +331,13 @@ pub async fn conditional_get(
 async fn current_generation(req: &mut ServiceRequest, cached: bool) -> Option<Generation> {
     let watch = req.app_data::<Data<VersionWatch>>().cloned();
     let watch = watch.filter(|_| cached)?;
-    let read = if watch.is_local() {
-        watch.current()
-    } else {
-        actix_web::web::block(move || watch.current())
-            .await
-            .map_err(anyhow::Error::from)
-            .and_then(|read| read)
-    };
-    match read {
-        Ok(version) => {
+    match watch.current().await {
+        Ok(state) => {
             use actix_web::HttpMessage;
             req.extensions_mut()
-                .insert(super::catalogue::DataVersion(version));
-            Some(Generation::Current(version))
+                .insert(super::catalogue::DataVersion(state.version));
+            req.extensions_mut().insert(vintage::SeenBefore(state));
+            Some(Generation::Current(state.version))
         }
         Err(e) => {
             log::warn!("data version unreadable, answering without the cache: {e:#}");

@@ -19,6 +19,7 @@ use crate::store::version::VersionWatch;
 pub struct DataVersion(pub i64);
 
 /// The catalogue of the request's data version.
+#[derive(Clone)]
 pub struct CatalogueRef(pub Arc<Catalogue>);
 
 impl std::ops::Deref for CatalogueRef {
@@ -51,9 +52,11 @@ impl FromRequest for CatalogueRef {
                 Some(DataVersion(v)) => v,
                 None => {
                     let watch = watch.ok_or_else(|| missing("the version watch"))?;
-                    web::block(move || watch.current())
-                        .await?
+                    watch
+                        .current()
+                        .await
                         .map_err(ApiError::Unavailable)?
+                        .version
                 }
             };
             if let Some(current) = cache.cached(version) {

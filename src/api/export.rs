@@ -12,7 +12,7 @@ use actix_web::{get, http::header, web, HttpMessage, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::vintage::Pinned;
-use super::with_read;
+use super::vintage::with_long_read;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{changes, export};
 
@@ -40,7 +40,7 @@ const CHUNK: usize = 64 * 1024;
 #[get("/export")]
 async fn export_package(req: HttpRequest) -> ApiResult<HttpResponse> {
     let pinned = req.extensions().get::<Pinned>().copied();
-    let (version, file) = with_read(&req, move |conn| {
+    let (version, file) = with_long_read(&req, move |conn| {
         let version = match pinned {
             Some(pin) => pin.0,
             None => changes::latest_id(conn)?,

@@ -14,6 +14,7 @@ pub use crate::store::vintage::{PinRequest, Vintage};
 
 use crate::db::{DbConnection, Pool, WritePool};
 use crate::error::{ApiError, ApiResult};
+use crate::store::version::{DataState, VersionWatch};
 use crate::store::{changes, vintage};
 
 pub const AS_OF_VERSION: &str = "as_of_version";
@@ -37,6 +38,10 @@ impl Pinned {
         -i64::from(self.0) - 1
     }
 }
+
+/// The state of the data the caching middleware saw before the handler ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeenBefore(pub DataState);
 
 /// The version the answer to this request reflects, set by the read that built it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,9 +145,40 @@ fn rewind_pool(req: &HttpRequest) -> ApiResult<Pool> {
 }
 
 /// Runs `work` against the data this request asks for: as of its pinned version, rewound in a
-/// transaction nobody else sees, or the present, in one snapshot together with its version.
-/// Either way the version is recorded for the answer's `Data-Version` and permalink.
+/// transaction nobody else sees, or the present. Either way the version is recorded for the
+/// answer's `Data-Version` and permalink.
+///
+/// The present is read without a transaction when the data's state was seen just before (by the
+/// caching middleware) and is the same just after: no write committed in between, so every
+/// query saw that state, and it costs no `BEGIN`/`COMMIT` round trips. Otherwise (a write
+/// landed meanwhile) `work` runs again inside one read snapshot, hence `Clone`.
 pub async fn with_read<T, F>(req: &HttpRequest, work: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Clone + Send + 'static,
+{
+    if req.extensions().get::<Pinned>().is_some() {
+        return with_long_read(req, work).await;
+    }
+    let seen = req.extensions().get::<SeenBefore>().copied();
+    let watch = req.app_data::<web::Data<VersionWatch>>().cloned();
+    let (Some(SeenBefore(before)), Some(watch)) = (seen, watch) else {
+        return with_long_read(req, work).await;
+    };
+    let pool = read_pool(req)?;
+    let again = work.clone();
+    let value = web::block(move || work(&mut *pool.get()?)).await??;
+    let after = watch.current().await.map_err(ApiError::Unavailable)?;
+    if after != before {
+        return with_long_read(req, again).await;
+    }
+    req.extensions_mut().insert(Reflects(before.latest_change));
+    Ok(value)
+}
+
+/// [`with_read`] for work too long to run twice (the export): the present always in one read
+/// snapshot, together with its version.
+pub async fn with_long_read<T, F>(req: &HttpRequest, work: F) -> ApiResult<T>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
@@ -161,9 +197,7 @@ where
             .await??
         }
         None => {
-            let pool = req.app_data::<web::Data<Pool>>().cloned().ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("no database pool configured"))
-            })?;
+            let pool = read_pool(req)?;
             web::block(move || {
                 let mut conn = pool.get()?;
                 crate::db::read_snapshot(&mut conn, |conn| {
@@ -176,6 +210,12 @@ where
     };
     req.extensions_mut().insert(Reflects(version));
     Ok(value)
+}
+
+fn read_pool(req: &HttpRequest) -> ApiResult<Pool> {
+    req.app_data::<web::Data<Pool>>()
+        .map(|p| p.get_ref().clone())
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no database pool configured")))
 }
 
 /// The data as of `pin` on `conn`, inside the caller's rolled-back transaction.

@@ -56,18 +56,10 @@ pub struct AwardFilter {
 
 fn filtered(filter: &AwardFilter) -> awards::BoxedQuery<'_, MultiBackend> {
     let mut query = awards::table.into_boxed();
-    if !filter.province_ids.is_empty() {
-        query = query.filter(awards::province_id.eq_any(&filter.province_ids));
-    }
-    if !filter.period_ids.is_empty() {
-        query = query.filter(awards::period_id.eq_any(&filter.period_ids));
-    }
-    if !filter.award_types.is_empty() {
-        query = query.filter(awards::award_type.eq_any(&filter.award_types));
-    }
-    if !filter.source_ids.is_empty() {
-        query = query.filter(awards::source_id.eq_any(&filter.source_ids));
-    }
+    filter_any!(query, awards::province_id, filter.province_ids);
+    filter_any!(query, awards::period_id, filter.period_ids);
+    filter_any!(query, awards::award_type, filter.award_types);
+    filter_any!(query, awards::source_id, filter.source_ids);
     query
 }
 

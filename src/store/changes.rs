@@ -49,9 +49,7 @@ pub struct ChangeFilter {
 
 fn filtered(filter: &ChangeFilter) -> changes::BoxedQuery<'_, MultiBackend> {
     let mut query = changes::table.into_boxed();
-    if !filter.resources.is_empty() {
-        query = query.filter(changes::resource.eq_any(&filter.resources));
-    }
+    filter_any!(query, changes::resource, filter.resources);
     if let Some(id) = &filter.resource_id {
         query = query.filter(changes::resource_id.eq(id));
     }

@@ -53,12 +53,8 @@ fn filtered(filter: &IndicatorFilter) -> indicators::BoxedQuery<'_, MultiBackend
     if let Some(q) = &filter.q {
         query = query.filter(indicators::search_text.like(like_contains(q)).escape('\\'));
     }
-    if !filter.categories.is_empty() {
-        query = query.filter(indicators::category.eq_any(&filter.categories));
-    }
-    if !filter.units.is_empty() {
-        query = query.filter(indicators::unit.eq_any(&filter.units));
-    }
+    filter_any!(query, indicators::category, filter.categories);
+    filter_any!(query, indicators::unit, filter.units);
     query
 }
 

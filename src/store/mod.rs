@@ -2,6 +2,20 @@
 //! they know nothing of HTTP. Lists are keyset-paginated: a page asks for the rows after the
 //! last key it saw, so page 500 costs what page 1 costs.
 
+/// Narrows a boxed query to rows whose `column` is one of `values` (no narrowing when empty):
+/// `column = ?` for one value, `column IN (...)` for more. One value is the common case, and
+/// SQLite cannot keep a statement with `IN` over bound values prepared: with `=` the statement
+/// is prepared once per connection and reused.
+macro_rules! filter_any {
+    ($query:ident, $column:expr, $values:expr) => {
+        match $values.as_slice() {
+            [] => {}
+            [one] => $query = $query.filter($column.eq(one)),
+            many => $query = $query.filter($column.eq_any(many)),
+        }
+    };
+}
+
 pub mod awards;
 pub mod catalogue;
 pub mod changes;

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Page, PageRequest};
@@ -117,15 +118,9 @@ pub enum ObservationKey {
 
 fn filtered(filter: &ObservationFilter) -> observations::BoxedQuery<'_, MultiBackend> {
     let mut query = observations::table.into_boxed();
-    if !filter.province_ids.is_empty() {
-        query = query.filter(observations::province_id.eq_any(&filter.province_ids));
-    }
-    if !filter.indicator_codes.is_empty() {
-        query = query.filter(observations::indicator_code.eq_any(&filter.indicator_codes));
-    }
-    if !filter.period_ids.is_empty() {
-        query = query.filter(observations::period_id.eq_any(&filter.period_ids));
-    }
+    filter_any!(query, observations::province_id, filter.province_ids);
+    filter_any!(query, observations::indicator_code, filter.indicator_codes);
+    filter_any!(query, observations::period_id, filter.period_ids);
     if let Some(date) = filter.starts_from {
         query = query.filter(observations::period_start.ge(date));
     }
@@ -138,12 +133,8 @@ fn filtered(filter: &ObservationFilter) -> observations::BoxedQuery<'_, MultiBac
             .select(indicators::code);
         query = query.filter(observations::indicator_code.eq_any(in_categories));
     }
-    if !filter.statuses.is_empty() {
-        query = query.filter(observations::status.eq_any(&filter.statuses));
-    }
-    if !filter.source_ids.is_empty() {
-        query = query.filter(observations::source_id.eq_any(&filter.source_ids));
-    }
+    filter_any!(query, observations::status, filter.statuses);
+    filter_any!(query, observations::source_id, filter.source_ids);
     if !filter.period_kinds.is_empty() {
         let of_kinds = periods::table
             .filter(periods::kind.eq_any(&filter.period_kinds))

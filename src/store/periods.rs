@@ -45,12 +45,8 @@ pub struct PeriodFilter {
 
 fn filtered(filter: &PeriodFilter) -> periods::BoxedQuery<'_, MultiBackend> {
     let mut query = periods::table.into_boxed();
-    if !filter.kinds.is_empty() {
-        query = query.filter(periods::kind.eq_any(&filter.kinds));
-    }
-    if !filter.years.is_empty() {
-        query = query.filter(periods::year.eq_any(&filter.years));
-    }
+    filter_any!(query, periods::kind, filter.kinds);
+    filter_any!(query, periods::year, filter.years);
     if let Some(date) = filter.starts_from {
         query = query.filter(periods::start_date.ge(date));
     }

@@ -174,9 +174,7 @@ fn filtered(filter: &ProvinceFilter) -> provinces::BoxedQuery<'_, MultiBackend> 
             );
         }
     }
-    if !filter.regions.is_empty() {
-        query = query.filter(provinces::region.eq_any(&filter.regions));
-    }
+    filter_any!(query, provinces::region, filter.regions);
     if let Some(date) = filter.in_force_on {
         query = query
             .filter(

@@ -39,9 +39,7 @@ pub struct SourceFilter {
 
 fn filtered(filter: &SourceFilter) -> sources::BoxedQuery<'_, MultiBackend> {
     let mut query = sources::table.into_boxed();
-    if !filter.languages.is_empty() {
-        query = query.filter(sources::language.eq_any(&filter.languages));
-    }
+    filter_any!(query, sources::language, filter.languages);
     if let Some(date) = filter.published_from {
         query = query.filter(sources::published_on.ge(date));
     }

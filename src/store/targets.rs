@@ -76,15 +76,9 @@ fn status_condition(status: &str) -> String {
 
 fn filtered(filter: &TargetFilter) -> targets::BoxedQuery<'_, MultiBackend> {
     let mut query = targets::table.into_boxed();
-    if !filter.province_ids.is_empty() {
-        query = query.filter(targets::province_id.eq_any(&filter.province_ids));
-    }
-    if !filter.indicator_codes.is_empty() {
-        query = query.filter(targets::indicator_code.eq_any(&filter.indicator_codes));
-    }
-    if !filter.period_ids.is_empty() {
-        query = query.filter(targets::period_id.eq_any(&filter.period_ids));
-    }
+    filter_any!(query, targets::province_id, filter.province_ids);
+    filter_any!(query, targets::indicator_code, filter.indicator_codes);
+    filter_any!(query, targets::period_id, filter.period_ids);
     if let Some(date) = filter.starts_from {
         query = query.filter(targets::period_start.ge(date));
     }

@@ -1,13 +1,15 @@
 //! The data version: incremented inside every write transaction, read before serving anything
 //! cached. Being in the database, it is shared by every process writing to it.
 
-use std::sync::Mutex;
+use std::sync::{mpsc, Mutex};
 
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::query_builder::SqlQuery;
+use diesel::query_dsl::LoadQuery;
+use diesel::sql_types::{BigInt, Integer};
 
 use crate::db::schema::data_version;
-use crate::db::{DatabaseUrl, DbConnection, Pool};
+use crate::db::{DatabaseUrl, DbConnection};
 
 pub fn current(conn: &mut DbConnection) -> QueryResult<i64> {
     data_version::table
@@ -31,6 +33,29 @@ pub fn set(conn: &mut DbConnection, version: i64) -> QueryResult<usize> {
         .execute(conn)
 }
 
+/// What a version check sees: the write counter, and the last change of the audit trail (the
+/// number answers state as their `Data-Version`). Every write moves both in one transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+pub struct DataState {
+    #[diesel(sql_type = BigInt)]
+    pub version: i64,
+    #[diesel(sql_type = Integer)]
+    pub latest_change: i32,
+}
+
+/// Both numbers in one statement, so from one snapshot.
+const READ_STATE: &str = "SELECT version, \
+     (SELECT COALESCE(MAX(id), 0) FROM changes) AS latest_change \
+     FROM data_version WHERE id = 1";
+
+fn read_state<C>(conn: &mut C) -> QueryResult<DataState>
+where
+    C: Connection,
+    for<'a> SqlQuery: LoadQuery<'a, C, DataState>,
+{
+    diesel::sql_query(READ_STATE).get_result(conn)
+}
+
 #[derive(QueryableByName)]
 struct PragmaDataVersion {
     #[diesel(sql_type = BigInt)]
@@ -43,37 +68,32 @@ struct PragmaDataVersion {
 ///
 /// On SQLite a connection of its own asks `PRAGMA data_version`, which changes exactly when
 /// another connection has committed (it reads shared memory, not the file); only then is the
-/// version row read again. PostgreSQL reads the one-row table by primary key.
+/// state read again. PostgreSQL needs a round trip: see [`PostgresWatch`].
 pub enum VersionWatch {
     Sqlite(Mutex<SqliteWatch>),
-    Postgres(Pool),
+    Postgres(PostgresWatch),
 }
 
 pub struct SqliteWatch {
     conn: diesel::SqliteConnection,
-    /// The last `PRAGMA data_version` seen, and the version row read then.
-    seen: Option<(i64, i64)>,
+    /// The last `PRAGMA data_version` seen, and the state read then.
+    seen: Option<(i64, DataState)>,
 }
 
 impl VersionWatch {
-    pub fn new(url: &DatabaseUrl, pool: &Pool) -> anyhow::Result<Self> {
+    pub fn new(url: &DatabaseUrl) -> anyhow::Result<Self> {
         Ok(match url {
             DatabaseUrl::Sqlite(path) => {
                 let conn = diesel::SqliteConnection::establish(path)?;
                 VersionWatch::Sqlite(Mutex::new(SqliteWatch { conn, seen: None }))
             }
-            DatabaseUrl::Postgres(_) => VersionWatch::Postgres(pool.clone()),
+            DatabaseUrl::Postgres(url) => VersionWatch::Postgres(PostgresWatch::start(url)?),
         })
     }
 
-    /// Whether [`current`](Self::current) is cheap enough to call on an async worker: SQLite's
-    /// check reads shared memory; PostgreSQL's is a network round trip, better off the worker.
-    pub fn is_local(&self) -> bool {
-        matches!(self, VersionWatch::Sqlite(_))
-    }
-
-    /// The data version now.
-    pub fn current(&self) -> anyhow::Result<i64> {
+    /// The state of the data now: read after this call began, so it includes every write
+    /// committed before it.
+    pub async fn current(&self) -> anyhow::Result<DataState> {
         match self {
             VersionWatch::Sqlite(watch) => {
                 let mut watch = watch.lock().unwrap_or_else(|p| p.into_inner());
@@ -81,18 +101,85 @@ impl VersionWatch {
                     .get_result::<PragmaDataVersion>(&mut watch.conn)?
                     .data_version;
                 match watch.seen {
-                    Some((seen, version)) if seen == pragma => Ok(version),
+                    Some((seen, state)) if seen == pragma => Ok(state),
                     _ => {
-                        let version = data_version::table
-                            .find(1)
-                            .select(data_version::version)
-                            .first(&mut watch.conn)?;
-                        watch.seen = Some((pragma, version));
-                        Ok(version)
+                        let state = read_state(&mut watch.conn)?;
+                        watch.seen = Some((pragma, state));
+                        Ok(state)
                     }
                 }
             }
-            VersionWatch::Postgres(pool) => Ok(current(&mut *pool.get()?)?),
+            VersionWatch::Postgres(watch) => watch.current().await,
         }
+    }
+}
+
+type Waiter = tokio::sync::oneshot::Sender<Result<DataState, String>>;
+
+/// PostgreSQL's version check: a thread with a connection of its own reads the state for every
+/// request that is waiting when it starts a read. A request thus always gets a read that began
+/// after it arrived (so it sees every write committed before it), while many concurrent
+/// requests share one round trip instead of taking one each, and none of them holds a pool
+/// connection or a blocking-pool thread to wait.
+pub struct PostgresWatch {
+    requests: mpsc::Sender<Waiter>,
+}
+
+impl PostgresWatch {
+    fn start(url: &str) -> anyhow::Result<Self> {
+        let (requests, waiting) = mpsc::channel::<Waiter>();
+        let mut reader = PostgresReader {
+            url: url.to_owned(),
+            conn: None,
+        };
+        // A first read now: a wrong URL fails at startup, not on the first request.
+        reader.read().map_err(anyhow::Error::msg)?;
+        std::thread::Builder::new()
+            .name("chiso-version".into())
+            .spawn(move || {
+                // Ends when the watch (and with it the last sender) is dropped.
+                while let Ok(first) = waiting.recv() {
+                    let mut batch = vec![first];
+                    batch.extend(waiting.try_iter());
+                    let state = reader.read();
+                    for waiter in batch {
+                        let _ = waiter.send(state.clone());
+                    }
+                }
+            })?;
+        Ok(Self { requests })
+    }
+
+    async fn current(&self) -> anyhow::Result<DataState> {
+        let (waiter, answer) = tokio::sync::oneshot::channel();
+        self.requests
+            .send(waiter)
+            .map_err(|_| anyhow::anyhow!("the data version reader has stopped"))?;
+        answer
+            .await
+            .map_err(|_| anyhow::anyhow!("the data version reader has stopped"))?
+            .map_err(anyhow::Error::msg)
+    }
+}
+
+/// The reader thread's connection, opened again after a failure.
+struct PostgresReader {
+    url: String,
+    conn: Option<diesel::PgConnection>,
+}
+
+impl PostgresReader {
+    fn read(&mut self) -> Result<DataState, String> {
+        let conn = match &mut self.conn {
+            Some(conn) => conn,
+            None => self.conn.insert(
+                diesel::PgConnection::establish(&self.url)
+                    .map_err(|e| format!("cannot connect to read the data version: {e}"))?,
+            ),
+        };
+        read_state(conn).map_err(|e| {
+            self.conn = None;
+            format!("cannot read the data version: {e}")
+        })
     }
 }
