@@ -304,6 +304,9 @@ pub fn serve(
     let doc = openapi::document();
     let doc_json = web::Data::new(OpenApiJson(doc.to_pretty_json()?));
     let routes = web::Data::new(RouteTable::from_document(&doc));
+    // Blocking threads beyond the connections (and SQLite's one writer) would only wait for
+    // one, each with its own stack and allocator heap (actix's default is 512 per worker).
+    let blocking_threads = pool.max_size() as usize + 1;
     let pool = web::Data::new(pool);
     let write_pool = web::Data::new(write_pool);
     let versions = web::Data::new(versions);
@@ -361,6 +364,7 @@ pub fn serve(
             .service(SwaggerUi::new("/docs/{_:.*}").config(Config::new(["/api/v1/openapi.json"])))
             .default_service(web::to(fallback))
     })
+    .worker_max_blocking_threads(blocking_threads)
     .listen(listener)?
     .run();
     Ok(server)

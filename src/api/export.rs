@@ -11,8 +11,8 @@ use actix_web::web::Bytes;
 use actix_web::{get, http::header, web, HttpMessage, HttpRequest, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::vintage::Pinned;
 use super::vintage::with_long_read;
+use super::vintage::Pinned;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{changes, export};
 

@@ -412,3 +412,48 @@ async fn vintages_and_writes_side_by_side_never_fail() {
         .await;
     assert_eq!(pinned["data"], shipped["data"]);
 }
+
+#[actix_web::test]
+async fn an_answer_read_while_writes_land_names_the_version_it_shows() {
+    let app = spawn_app().await;
+    let editor = app.token(Role::Editor);
+    let shipped = app
+        .get_ok("/api/v1/observations?province=thanh-hoa&limit=2")
+        .await;
+    let id = shipped["data"][0]["id"].as_i64().unwrap();
+    let writes = async {
+        for round in 0..15 {
+            let reply = app
+                .send(
+                    Method::PATCH,
+                    &format!("/api/v1/observations/{id}"),
+                    Some(&editor),
+                    Some(&json!({"value": 5000 + round})),
+                    &[],
+                )
+                .await;
+            assert!(reply.status == 200 || reply.status == 503, "{}", reply.body);
+        }
+    };
+    // Distinct queries, so every read is built while the writes land, not served from the cache.
+    let reads = futures_util::future::join_all((0..40).map(|n| {
+        let app = &app;
+        async move {
+            let path = format!("/api/v1/observations?province=thanh-hoa&limit={}", n + 2);
+            let reply = app.get(&path).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            let body = reply.json();
+            (
+                path,
+                body["meta"]["data_version"].as_i64().unwrap(),
+                body["data"].clone(),
+            )
+        }
+    }));
+    let (_, answers) = futures_util::future::join(writes, reads).await;
+    // Each answer is exactly the data as of the version it names.
+    for (path, version, data) in answers {
+        let pinned = app.get_ok(&format!("{path}&as_of_version={version}")).await;
+        assert_eq!(pinned["data"], data, "{path} at version {version}");
+    }
+}
