@@ -4,11 +4,6 @@ use clap::{Parser, Subcommand};
 
 use chiso::config::Settings;
 
-/// glibc's allocator serialized the server on its arena locks: rows are allocated on the
-/// blocking pool's threads and freed on the workers. mimalloc frees across threads cheaply.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "chiso",
