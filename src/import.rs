@@ -9,11 +9,13 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::observations::{validate_observation, ObservationInput, ObservationView};
-use crate::api::refs::{Catalog, NumberInput};
+use crate::api::observations::ObservationView;
 use crate::db::schema::observations;
 use crate::db::DbConnection;
 use crate::error::{ApiError, ApiResult, FieldError};
+use crate::input::observation::{validate_observation, ObservationInput};
+use crate::input::refs::NumberInput;
+use crate::store::catalogue::Catalogue;
 use crate::store::changes::{self, NewChange};
 use crate::store::observations::{NewObservation, Observation};
 
@@ -255,14 +257,14 @@ fn read_json(body: &[u8]) -> Result<Vec<(usize, ObservationInput)>, Vec<FieldErr
 
 /// Validates every row against the catalogue. Duplicate natural keys in one file are errors.
 pub fn validate(
-    catalog: &Catalog,
+    catalogue: &Catalogue,
     rows: Vec<(usize, ObservationInput)>,
 ) -> Result<Vec<NewObservation>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut valid = Vec::with_capacity(rows.len());
     let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
     for (row, input) in rows {
-        match validate_observation(catalog, input) {
+        match validate_observation(catalogue, input) {
             Ok(obs) => {
                 let key = (
                     obs.province_id.clone(),
@@ -470,7 +472,7 @@ pub fn run(
     progress: &mut dyn FnMut(usize),
 ) -> ApiResult<ImportReport> {
     let rows = read(format, body).map_err(failure)?;
-    let catalog = Catalog::load(conn)?;
-    let valid = validate(&catalog, rows).map_err(failure)?;
+    let catalogue = Catalogue::load_current(conn)?;
+    let valid = validate(&catalogue, rows).map_err(failure)?;
     write(conn, &valid, actor, reason, dry_run, progress)
 }

@@ -12,6 +12,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod import;
+pub mod input;
 pub mod openapi;
 pub mod startup;
 pub mod store;

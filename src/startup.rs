@@ -157,8 +157,8 @@ pub fn import_file(
         }
     };
     let rows = import::read(format, &body).map_err(|e| describe(import::failure(e)))?;
-    let catalog = crate::api::refs::Catalog::load(&mut conn)?;
-    let valid = import::validate(&catalog, rows).map_err(|e| describe(import::failure(e)))?;
+    let catalogue = crate::store::catalogue::Catalogue::load_current(&mut conn)?;
+    let valid = import::validate(&catalogue, rows).map_err(|e| describe(import::failure(e)))?;
     let bar = indicatif::ProgressBar::new(valid.len() as u64);
     bar.set_style(
         indicatif::ProgressStyle::with_template(

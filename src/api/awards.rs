@@ -6,17 +6,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::edit::{Editable, Errors};
+use super::edit::Editable;
 use super::listing::{self, Format, ListResponse};
-use super::refs::{self, Catalog};
 use super::{params, provinces::resolve_refs, with_read};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiResult, Problem};
+use crate::input::refs;
+use crate::input::Errors;
 use crate::store::awards::NewAward;
 use crate::store::awards::{self as store, Award, AwardFilter};
+use crate::store::catalogue::Catalogue;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_awards)
@@ -214,7 +216,7 @@ pub struct AwardInput {
     pub conferred_by: Option<String>,
     pub recipient: Option<String>,
     pub recipient_kind: String,
-    #[serde(default, deserialize_with = "super::refs::optional_whole")]
+    #[serde(default, deserialize_with = "refs::optional_whole")]
     #[schema(minimum = 1)]
     pub recipient_count: Option<i32>,
     pub reason: Option<String>,
@@ -243,14 +245,20 @@ impl Editable for AwardEdit {
         conn: &mut DbConnection,
         input: AwardInput,
     ) -> ApiResult<Result<NewAward, Vec<FieldError>>> {
-        let catalog = Catalog::load(conn)?;
+        let catalogue = Catalogue::load_current(conn)?;
         let mut errors = Errors::default();
         let period = input
             .period_id
             .as_deref()
             .and_then(|p| refs::period(&mut errors, "/period_id", p));
         let span = period.map(|p| (p.start_date(), p.end_date()));
-        let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
+        let province = refs::province(
+            &catalogue,
+            &mut errors,
+            "/province_id",
+            &input.province_id,
+            span,
+        );
         errors.one_of("/award_type", &input.award_type, vocab::AWARD_TYPES);
         errors.one_of(
             "/recipient_kind",
@@ -263,7 +271,12 @@ impl Editable for AwardEdit {
         if input.quote.trim().is_empty() {
             errors.add("/quote", "an award needs the sentence that reports it");
         }
-        catalog.source(&mut errors, "/source_id", Some(&input.source_id));
+        refs::source(
+            &catalogue,
+            &mut errors,
+            "/source_id",
+            Some(&input.source_id),
+        );
         Ok(errors.finish(|| NewAward {
             province_id: province.expect("checked"),
             period_id: period.map(|p| p.to_string()),

@@ -6,16 +6,18 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::catalogue::CatalogueRef;
-use super::edit::{Editable, Errors};
+use super::edit::Editable;
 use super::listing::{self, Format, ListResponse};
 use super::params::Lang;
-use super::refs::{self, Catalog, Names, NumberInput};
+use super::refs::{self, Names};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_read};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
+pub use crate::input::observation::{validate_observation, ObservationInput};
+use crate::store::catalogue::Catalogue;
 use crate::store::observations::NewObservation;
 use crate::store::observations::{
     self as store, Observation, ObservationFilter, ObservationKey, ObservationSort,
@@ -299,100 +301,6 @@ async fn get_observation(
     super::edit::fetch::<ObservationEdit>(&req, path.into_inner(), query.lang.as_deref()).await
 }
 
-/// An observation to write. `value` is a number or Vietnamese text ("1,85 triệu", "trên
-/// 1.663.000", "10/63"); text also sets `value_text`, `qualifier`, the denominator and, for
-/// "ước", status `estimated`, unless those are given. A GSO code in `province_id` names the unit
-/// in force at the end of the period. The server assigns `id`; the view's `id` and names are
-/// not input fields (sending them is a 422).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "province_id": "bac-giang", "indicator_code": "phone_subscribers", "period_id": "2022",
-    "value": "1,85 triệu", "status": "estimated", "source_id": "bac-giang-tt-tt-2022-tong-ket",
-    "quote": "Toàn tỉnh Bắc Giang hiện có tổng thuê bao điện thoại ước đạt 1,85 triệu"
-}))]
-pub struct ObservationInput {
-    pub province_id: String,
-    pub indicator_code: String,
-    pub period_id: String,
-    pub value: NumberInput,
-    /// Must be the indicator's unit; omitted, it is taken from the indicator.
-    pub unit: Option<String>,
-    /// `final` (default), `estimated` or `provisional`.
-    pub status: Option<String>,
-    pub qualifier: Option<String>,
-    #[serde(default, deserialize_with = "refs::optional_whole")]
-    pub rank_of: Option<i32>,
-    #[serde(default, deserialize_with = "refs::optional_whole")]
-    pub denominator: Option<i32>,
-    pub value_text: Option<String>,
-    pub source_id: Option<String>,
-    pub quote: Option<String>,
-}
-
-/// Validates an observation input against the catalogue, the registry and the vocabularies.
-pub fn validate_observation(
-    catalog: &Catalog,
-    input: ObservationInput,
-) -> Result<NewObservation, Vec<FieldError>> {
-    let mut errors = Errors::default();
-    let period = refs::period(&mut errors, "/period_id", &input.period_id);
-    let span = period.map(|p| (p.start_date(), p.end_date()));
-    let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
-    let indicator = catalog.indicator(&mut errors, "/indicator_code", &input.indicator_code);
-    let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
-    let unit_of_indicator = indicator.map(|i| i.unit.as_str());
-    let figure = refs::figure(&mut errors, "/value", &input.value, unit_of_indicator);
-    let value_text = refs::printed_text(
-        &mut errors,
-        "/value_text",
-        input.value_text.clone(),
-        figure.as_ref(),
-        unit_of_indicator,
-    );
-    let status = input.status.clone().unwrap_or_else(|| {
-        if figure.as_ref().is_some_and(|f| f.estimated) {
-            "estimated"
-        } else {
-            "final"
-        }
-        .to_owned()
-    });
-    errors.one_of("/status", &status, vocab::OBSERVATION_STATUSES);
-    let qualifier = input
-        .qualifier
-        .clone()
-        .or_else(|| figure.as_ref().and_then(|f| f.qualifier.clone()));
-    if let Some(q) = &qualifier {
-        errors.one_of("/qualifier", q, vocab::QUALIFIERS);
-    }
-    catalog.source(&mut errors, "/source_id", input.source_id.as_deref());
-    let is_rank = indicator.is_some_and(|i| i.unit == "rank");
-    let printed_of = figure.as_ref().and_then(|f| f.denominator);
-    errors.finish(|| {
-        let figure = figure.expect("checked");
-        let period = period.expect("checked");
-        NewObservation {
-            province_id: province.expect("checked"),
-            indicator_code: indicator.expect("checked").code.clone(),
-            period_id: period.to_string(),
-            period_start: period.start_date(),
-            period_end: period.end_date(),
-            value: figure.value,
-            value_text,
-            unit,
-            status,
-            qualifier,
-            rank_of: input.rank_of.or(if is_rank { printed_of } else { None }),
-            denominator: input
-                .denominator
-                .or(if is_rank { None } else { printed_of }),
-            source_id: input.source_id,
-            quote: input.quote,
-        }
-    })
-}
-
 /// Observations are written by editors.
 pub struct ObservationEdit;
 
@@ -424,7 +332,7 @@ impl Editable for ObservationEdit {
         conn: &mut DbConnection,
         input: ObservationInput,
     ) -> ApiResult<Result<NewObservation, Vec<FieldError>>> {
-        Ok(validate_observation(&Catalog::load(conn)?, input))
+        Ok(validate_observation(&Catalogue::load_current(conn)?, input))
     }
     fn holder(conn: &mut DbConnection, valid: &NewObservation) -> ApiResult<Option<i32>> {
         Ok(store::find_by_key(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::edit::{Editable, Errors};
+use super::edit::Editable;
 use super::listing::{self, Format, ListResponse};
 use super::params::Lang;
 use super::{params, with_read};
@@ -17,6 +17,7 @@ use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiError, ApiResult, Problem};
+use crate::input::Errors;
 use crate::store::catalogue::Catalogue;
 use crate::store::provinces::{self as store, FormerName, LineageLink, Province, ProvinceFilter};
 

@@ -6,13 +6,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::edit::{Editable, Errors};
+use super::edit::Editable;
 use super::listing::{self, Format, ListResponse};
 use super::{params, with_read};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::error::FieldError;
 use crate::error::{ApiResult, Problem};
+use crate::input::Errors;
 use crate::store::sources::{self as store, Source, SourceFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -5,9 +5,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::edit::{Editable, Errors};
+use super::edit::Editable;
 use super::listing::{self, Format, ListResponse};
-use super::refs::{self, Catalog, NumberInput};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_read};
 use crate::auth::Role;
 use crate::db::DbConnection;
@@ -15,6 +14,9 @@ use crate::domain::analysis::{attainment, AttainmentStatus};
 use crate::domain::vocab;
 use crate::error::FieldError;
 use crate::error::{ApiResult, Problem};
+use crate::input::refs::{self, NumberInput};
+use crate::input::Errors;
+use crate::store::catalogue::Catalogue;
 use crate::store::targets::NewTarget;
 use crate::store::targets::{self as store, Target, TargetFilter};
 
@@ -313,12 +315,23 @@ impl Editable for TargetEdit {
         conn: &mut DbConnection,
         input: TargetInput,
     ) -> ApiResult<Result<NewTarget, Vec<FieldError>>> {
-        let catalog = Catalog::load(conn)?;
+        let catalogue = Catalogue::load_current(conn)?;
         let mut errors = Errors::default();
         let period = refs::period(&mut errors, "/period_id", &input.period_id);
         let span = period.map(|p| (p.start_date(), p.end_date()));
-        let province = catalog.province(&mut errors, "/province_id", &input.province_id, span);
-        let indicator = catalog.indicator(&mut errors, "/indicator_code", &input.indicator_code);
+        let province = refs::province(
+            &catalogue,
+            &mut errors,
+            "/province_id",
+            &input.province_id,
+            span,
+        );
+        let indicator = refs::indicator(
+            &catalogue,
+            &mut errors,
+            "/indicator_code",
+            &input.indicator_code,
+        );
         let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
         let unit_of_indicator = indicator.map(|i| i.unit.as_str());
         let figure = refs::figure(
@@ -335,7 +348,12 @@ impl Editable for TargetEdit {
             unit_of_indicator,
         );
         errors.one_of("/comparator", &input.comparator, vocab::COMPARATORS);
-        catalog.source(&mut errors, "/source_id", input.source_id.as_deref());
+        refs::source(
+            &catalogue,
+            &mut errors,
+            "/source_id",
+            input.source_id.as_deref(),
+        );
         Ok(errors.finish(|| {
             let period = period.expect("checked");
             let figure = figure.expect("checked");

@@ -1,15 +1,15 @@
-//! The catalogue in memory: every unit (with its lineage-free registry and former names) and
-//! every indicator, a few hundred rows that nearly every request consults to resolve a slug, a
-//! code or a name. It is loaded once per data version, so a lookup is a hash probe, not a query.
+//! The catalogue in memory: every unit (with its lineage-free registry and former names), every
+//! indicator and the sources' ids, a few hundred rows that nearly every request (and every
+//! write's validation) consults to resolve a slug, a code or a name. It is loaded once per data version, so a lookup is a hash probe, not a query.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, RwLock};
 
 use diesel::prelude::*;
 
 use super::indicators::Indicator;
 use super::provinces::Registry;
-use crate::db::schema::indicators;
+use crate::db::schema::{indicators, sources};
 use crate::db::DbConnection;
 use crate::domain::text::fold;
 
@@ -20,6 +20,7 @@ pub struct Catalogue {
     indicators: Vec<Indicator>,
     by_code: HashMap<String, usize>,
     by_name: HashMap<String, usize>,
+    sources: HashSet<String>,
 }
 
 impl Catalogue {
@@ -38,13 +39,22 @@ impl Catalogue {
             by_name.entry(fold(&ind.name_vi)).or_insert(i);
             by_name.entry(fold(&ind.name_en)).or_insert(i);
         }
+        let sources = sources::table.select(sources::id).load(conn)?;
         Ok(Catalogue {
             version,
             provinces: Registry::load(conn)?,
             indicators,
             by_code,
             by_name,
+            sources: sources.into_iter().collect(),
         })
+    }
+
+    /// The catalogue as `conn` sees it now, uncached: what a write validates against, inside
+    /// its transaction.
+    pub fn load_current(conn: &mut DbConnection) -> QueryResult<Self> {
+        let version = super::version::current(conn)?;
+        Self::load(conn, version)
     }
 
     /// An indicator by code.
@@ -59,6 +69,10 @@ impl Catalogue {
                 .get(&fold(reference))
                 .map(|&i| &self.indicators[i])
         })
+    }
+
+    pub fn has_source(&self, id: &str) -> bool {
+        self.sources.contains(id)
     }
 
     pub fn indicators(&self) -> &[Indicator] {
