@@ -335,10 +335,12 @@ fn build(conn: &mut DbConnection, catalogue: &Catalogue, r: Request) -> ApiResul
             points,
         });
     }
+    let used_sources: Vec<String> = used_sources.into_iter().collect();
+    let known = sources::titles(conn, &used_sources)?;
     let titles: Vec<String> = used_sources
         .into_iter()
-        .map(|id| Ok(sources::find(conn, &id)?.map(|s| s.title).unwrap_or(id)))
-        .collect::<ApiResult<_>>()?;
+        .map(|id| known.get(&id).cloned().unwrap_or(id))
+        .collect();
     Ok(SeriesResponse {
         indicator_name: r
             .lang

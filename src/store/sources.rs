@@ -81,6 +81,19 @@ pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Source>> {
         .optional()
 }
 
+/// The titles of these sources, by id, in one query.
+pub fn titles(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    Ok(sources::table
+        .filter(sources::id.eq_any(ids))
+        .select((sources::id, sources::title))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 pub fn upsert(conn: &mut DbConnection, row: &Source) -> QueryResult<usize> {
     crate::with_backend!(conn, c => diesel::insert_into(sources::table)
         .values(row)
