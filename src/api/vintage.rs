@@ -167,7 +167,17 @@ where
     };
     let pool = read_pool(req)?;
     let again = work.clone();
-    let value = web::block(move || work(&mut *pool.get()?)).await??;
+    // SQLite reads are short and in process: run them here when a connection is free, rather
+    // than hopping to a blocking thread and back.
+    let idle = if watch.is_local() {
+        pool.try_get()
+    } else {
+        None
+    };
+    let value = match idle {
+        Some(mut conn) => work(&mut conn)?,
+        None => web::block(move || work(&mut *pool.get()?)).await??,
+    };
     let after = watch.current().await.map_err(ApiError::Unavailable)?;
     if after != before {
         return with_long_read(req, again).await;

@@ -91,6 +91,11 @@ impl VersionWatch {
         })
     }
 
+    /// Whether the data lives in this process's reach (SQLite), so short reads need no thread.
+    pub fn is_local(&self) -> bool {
+        matches!(self, VersionWatch::Sqlite(_))
+    }
+
     /// The state of the data now: read after this call began, so it includes every write
     /// committed before it.
     pub async fn current(&self) -> anyhow::Result<DataState> {
