@@ -19,6 +19,9 @@ use crate::store::catalogue::Catalogue;
 use crate::store::observations::{self, Observation, ObservationFilter};
 use crate::store::{provinces, sources};
 
+mod chart;
+mod table;
+
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_series);
 }
@@ -365,130 +368,6 @@ fn build(conn: &mut DbConnection, catalogue: &Catalogue, r: Request) -> ApiResul
     })
 }
 
-fn csv(response: &SeriesResponse, long: bool) -> Vec<u8> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::Writer::from_writer(&mut out);
-        let number = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
-        if long {
-            w.write_record([
-                "province_id",
-                "period_id",
-                "value",
-                "level",
-                "status",
-                "partial",
-            ])
-            .expect("memory");
-            for line in &response.series {
-                for p in &line.points {
-                    let partial = p.partial.to_string();
-                    w.write_record([
-                        &line.province_id,
-                        &p.period,
-                        &number(p.value),
-                        &number(p.level),
-                        p.status.as_deref().unwrap_or(""),
-                        &partial,
-                    ])
-                    .expect("memory");
-                }
-            }
-        } else {
-            let mut header = vec!["period_id".to_owned()];
-            header.extend(response.series.iter().map(|l| l.province_id.clone()));
-            w.write_record(&header).expect("memory");
-            for (i, period) in response.periods.iter().enumerate() {
-                let mut row = vec![period.clone()];
-                row.extend(response.series.iter().map(|l| number(l.points[i].value)));
-                w.write_record(&row).expect("memory");
-            }
-        }
-        w.flush().expect("memory");
-    }
-    out
-}
-
-fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
-    use charts_rs::{LineChart, Series, TextConfig};
-    // Stored text may hold control characters, which XML forbids.
-    let clean = |text: &str| -> String { text.chars().filter(|c| !c.is_control()).collect() };
-    // A province without a single value would only clutter the legend.
-    let drawn: Vec<_> = response
-        .series
-        .iter()
-        .filter(|l| l.points.iter().any(|p| p.value.is_some()))
-        .collect();
-    let lines: Vec<Series> = drawn
-        .iter()
-        .map(|l| {
-            let mut s = Series::new(clean(&l.province_name), Vec::new());
-            s.data = l.points.iter().map(|p| p.value.map(|v| v as f32)).collect();
-            s
-        })
-        .collect();
-    let values = drawn
-        .iter()
-        .flat_map(|l| l.points.iter().filter_map(|p| p.value));
-    let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    let mut chart = LineChart::new(lines, response.periods.clone());
-    let (axis_min, axis_max, intervals) = crate::domain::analysis::nice_axis(min, max, 5);
-    for axis in &mut chart.y_axis_configs {
-        axis.min = Some(axis_min as f32);
-        axis.max = Some(axis_max as f32);
-        axis.split_number = intervals;
-    }
-    chart.base.width = 800.0;
-    chart.base.height = 460.0;
-    chart.base.title.text = clean(&match response.transform.as_str() {
-        "level" => response.indicator_name.clone(),
-        other => format!("{} ({other})", response.indicator_name),
-    });
-    let (unit_en, unit_vi) = crate::domain::vocab::unit_label(&response.unit);
-    let unit = match response.transform.as_str() {
-        "pct_change" => "%".to_owned(),
-        "index" => format!("{} = 100", response.base.clone().unwrap_or_default()),
-        "change" => format!(
-            "{} ({})",
-            lang.pick(unit_en, unit_vi),
-            lang.pick("change", "thay đổi")
-        ),
-        _ => lang.pick(unit_en, unit_vi).to_owned(),
-    };
-    chart.base.sub_title.text = unit;
-    // One line per article under the chart, each cut to the chart's width.
-    let label = lang.pick("Source", "Nguồn");
-    let mut notes: Vec<String> = response
-        .sources
-        .iter()
-        .map(|title| format!("{label}: {}", clean(title)))
-        .collect();
-    notes.push(lang.pick("Compiled by chiso", "Tổng hợp: chiso").to_owned());
-    for note in &mut notes {
-        if note.chars().count() > 120 {
-            *note = note.chars().take(119).collect::<String>() + "…";
-        }
-    }
-    let line_height = 16.0;
-    chart.base.height += line_height * notes.len() as f32;
-    for (i, note) in notes.iter().rev().enumerate() {
-        let mut text = TextConfig {
-            text: note.clone(),
-            left: Some(10.0),
-            bottom: Some(6.0 + line_height * i as f32),
-            ..Default::default()
-        };
-        text.font.size = 11.0;
-        chart.base.texts.push(text);
-    }
-    chart.base.margin.bottom = 10.0 + line_height * notes.len() as f32;
-    chart
-        .svg()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("chart rendering failed: {e}")))
-}
-
 /// An indicator over time for several provinces.
 ///
 /// One series per province over every period of `kind` from `from` to `to`; a period without a
@@ -622,13 +501,13 @@ async fn get_series(
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{stem}.csv\""),
             ))
-            .body(csv(&response, long)),
+            .body(table::csv(&response, long)),
         Output::Svg => HttpResponse::Ok()
             .content_type("image/svg+xml")
             .insert_header((
                 header::CONTENT_DISPOSITION,
                 format!("inline; filename=\"{stem}.svg\""),
             ))
-            .body(svg(&response, lang)?),
+            .body(chart::svg(&response, lang)?),
     })
 }
