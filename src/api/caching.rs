@@ -254,8 +254,6 @@ pub async fn conditional_get(
             let pin = Pinned(vintage.version);
             use actix_web::HttpMessage;
             req.extensions_mut().insert(pin);
-            req.extensions_mut()
-                .insert(super::catalogue::DataVersion(pin.data_version()));
             Some(Generation::Pinned)
         }
         None => current_generation(&mut req, cache.is_some()).await,
@@ -324,18 +322,16 @@ pub async fn conditional_get(
     Ok(strip(ServiceResponse::new(request, response)))
 }
 
-/// The current data version, read before the answer is built (so an answer is never filed under
-/// a version newer than the data it shows), and handed to the handlers as [`DataVersion`].
+/// The current state of the data, read before the answer is built (so an answer is never filed
+/// under a version newer than the data it shows), and handed to the handlers as [`SeenBefore`].
 ///
-/// [`DataVersion`]: super::catalogue::DataVersion
+/// [`SeenBefore`]: vintage::SeenBefore
 async fn current_generation(req: &mut ServiceRequest, cached: bool) -> Option<Generation> {
     let watch = req.app_data::<Data<VersionWatch>>().cloned();
     let watch = watch.filter(|_| cached)?;
     match watch.current().await {
         Ok(state) => {
             use actix_web::HttpMessage;
-            req.extensions_mut()
-                .insert(super::catalogue::DataVersion(state.version));
             req.extensions_mut().insert(vintage::SeenBefore(state));
             Some(Generation::Current(state.version))
         }

@@ -9,14 +9,11 @@ use std::sync::Arc;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
+use super::vintage::SeenBefore;
 use crate::db::Pool;
 use crate::error::ApiError;
 use crate::store::catalogue::{Catalogue, CatalogueCache};
 use crate::store::version::VersionWatch;
-
-/// The data version this request is answered at, read once by the caching middleware.
-#[derive(Debug, Clone, Copy)]
-pub struct DataVersion(pub i64);
 
 /// The catalogue of the request's data version.
 #[derive(Clone)]
@@ -41,7 +38,7 @@ impl FromRequest for CatalogueRef {
         let cache = req.app_data::<web::Data<CatalogueCache>>().cloned();
         let watch = req.app_data::<web::Data<VersionWatch>>().cloned();
         let pool = req.app_data::<web::Data<Pool>>().cloned();
-        let known = req.extensions().get::<DataVersion>().copied();
+        let known = req.extensions().get::<SeenBefore>().copied();
         if let Some(pin) = req.extensions().get::<super::vintage::Pinned>().copied() {
             return Box::pin(pinned(req.clone(), pin));
         }
@@ -49,7 +46,7 @@ impl FromRequest for CatalogueRef {
             let cache = cache.ok_or_else(|| missing("the catalogue cache"))?;
             let pool = pool.ok_or_else(|| missing("the pool"))?;
             let version = match known {
-                Some(DataVersion(v)) => v,
+                Some(SeenBefore(state)) => state.version,
                 None => {
                     let watch = watch.ok_or_else(|| missing("the version watch"))?;
                     watch

@@ -57,7 +57,7 @@ impl TotalCache {
         filter: &F,
         list: impl FnOnce(&mut crate::db::DbConnection, Option<i64>) -> diesel::QueryResult<Page<T, K>>,
     ) -> ApiResult<Page<T, K>> {
-        // The version this request is answered at (see `api::catalogue::DataVersion`), or now.
+        // The version this request is answered at (see `api::vintage::SeenBefore`), or now.
         let version = match version {
             Some(version) => version,
             None => crate::store::version::current(conn)?,
