@@ -2,17 +2,10 @@
 //! taken from the token; `exp`, `nbf`, `iss` and `aud` are checked, and every token's `jti` is
 //! looked up in the revocation table on each request.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::AuthSettings;
-use crate::db::Pool;
-use crate::error::ApiError;
 
 /// What a token lets its bearer do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -59,7 +52,7 @@ pub struct Keys {
 /// The server's view of authentication: configured keys, or none (writes refused).
 pub struct Auth(pub Option<Keys>);
 
-const HOW_TO_CONFIGURE: &str = "writes are disabled: this server has no token key configured. \
+pub const HOW_TO_CONFIGURE: &str = "writes are disabled: this server has no token key configured. \
 Set CHISO_JWT_SECRET (HS256, at least 32 bytes) or CHISO_JWT_PUBLIC_KEY with CHISO_JWT_ALGORITHM \
 (RS256 or EdDSA), then issue a token with `chiso token issue --sub NAME --role editor`";
 
@@ -180,91 +173,5 @@ impl Keys {
                     _ => format!("the token is not valid: {e}"),
                 }
             })
-    }
-}
-
-/// The authenticated caller of a write.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub claims: Claims,
-}
-
-impl Caller {
-    pub fn require(&self, role: Role) -> Result<(), ApiError> {
-        if self.claims.role >= role {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden(format!(
-                "this needs the `{}` role; the token has `{}`",
-                if role == Role::Admin {
-                    "admin"
-                } else {
-                    "editor"
-                },
-                if self.claims.role == Role::Admin {
-                    "admin"
-                } else {
-                    "editor"
-                },
-            )))
-        }
-    }
-}
-
-impl FromRequest for Caller {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
-
-    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
-        let auth = req.app_data::<web::Data<Auth>>().cloned();
-        let pool = req.app_data::<web::Data<Pool>>().cloned();
-        let header = req
-            .headers()
-            .get(actix_web::http::header::AUTHORIZATION)
-            .map(|v| v.to_str().map(str::to_owned));
-        Box::pin(async move {
-            let auth = auth.ok_or_else(|| {
-                ApiError::Internal(anyhow::anyhow!("auth not configured in app data"))
-            })?;
-            let keys = auth
-                .0
-                .as_ref()
-                .ok_or_else(|| ApiError::Unauthorized(HOW_TO_CONFIGURE.to_owned()))?;
-            let header = match header {
-                None => {
-                    return Err(ApiError::Unauthorized(
-                        "writes need `Authorization: Bearer <token>`".into(),
-                    ))
-                }
-                Some(Err(_)) => {
-                    return Err(ApiError::Unauthorized(
-                        "the Authorization header is not ASCII".into(),
-                    ))
-                }
-                Some(Ok(h)) => h,
-            };
-            let token = header
-                .strip_prefix("Bearer ")
-                .or_else(|| header.strip_prefix("bearer "))
-                .ok_or_else(|| {
-                    ApiError::Unauthorized(
-                        "the Authorization header must be `Bearer <token>`".into(),
-                    )
-                })?
-                .trim()
-                .to_owned();
-            let claims = keys.verify(&token).map_err(ApiError::Unauthorized)?;
-            let pool =
-                pool.ok_or_else(|| ApiError::Internal(anyhow::anyhow!("pool not configured")))?;
-            let jti = claims.jti.clone();
-            let revoked = crate::api::with_conn(&pool, move |conn| {
-                Ok(crate::store::tokens::is_revoked(conn, &jti)?)
-            })
-            .await?;
-            if revoked {
-                return Err(ApiError::Unauthorized("the token has been revoked".into()));
-            }
-            Ok(Caller { claims })
-        })
     }
 }

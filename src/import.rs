@@ -9,10 +9,9 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::observations::ObservationView;
 use crate::db::schema::observations;
 use crate::db::DbConnection;
-use crate::error::{ApiError, ApiResult, FieldError};
+use crate::error::{Error, FieldError, Result};
 use crate::input::observation::{validate_observation, ObservationInput};
 use crate::input::refs::NumberInput;
 use crate::store::catalogue::Catalogue;
@@ -293,7 +292,7 @@ pub fn validate(
 }
 
 /// A failed import: the first errors, and how many there were.
-pub fn failure(mut errors: Vec<FieldError>) -> ApiError {
+pub fn failure(mut errors: Vec<FieldError>) -> Error {
     let total = errors.len();
     errors.truncate(MAX_REPORTED_ERRORS);
     let shown = if total > errors.len() {
@@ -301,7 +300,7 @@ pub fn failure(mut errors: Vec<FieldError>) -> ApiError {
     } else {
         String::new()
     };
-    ApiError::Unprocessable {
+    Error::Invalid {
         detail: format!("{total} error(s): nothing was imported{shown}"),
         errors,
     }
@@ -345,7 +344,7 @@ fn stored(id: i32, n: &NewObservation) -> Observation {
 /// Why the transaction ended without committing.
 enum Abort {
     DryRun(ImportReport),
-    Failed(ApiError),
+    Failed(Error),
 }
 
 impl From<diesel::result::Error> for Abort {
@@ -363,7 +362,7 @@ pub fn write(
     reason: Option<&str>,
     dry_run: bool,
     progress: &mut dyn FnMut(usize),
-) -> ApiResult<ImportReport> {
+) -> Result<ImportReport> {
     let result = crate::db::write_transaction::<ImportReport, Abort, _>(conn, |conn| {
         let mut report = ImportReport {
             dry_run,
@@ -381,12 +380,9 @@ pub fn write(
             actor: actor.to_owned(),
             changed_at: now,
             reason: reason.map(str::to_owned),
-            before: before.map(|o| {
-                serde_json::to_string(&ObservationView::from(o.clone())).expect("views serialize")
-            }),
-            after: after.map(|o| {
-                serde_json::to_string(&ObservationView::from(o.clone())).expect("views serialize")
-            }),
+            // The stored row, as `chiso seed` records it.
+            before: before.map(|o| serde_json::to_string(o).expect("rows serialize")),
+            after: after.map(|o| serde_json::to_string(o).expect("rows serialize")),
         };
         crate::store::version::bump(conn)?;
         let mut done = 0;
@@ -470,7 +466,7 @@ pub fn run(
     reason: Option<&str>,
     dry_run: bool,
     progress: &mut dyn FnMut(usize),
-) -> ApiResult<ImportReport> {
+) -> Result<ImportReport> {
     let rows = read(format, body).map_err(failure)?;
     let catalogue = Catalogue::load_current(conn)?;
     let valid = validate(&catalogue, rows).map_err(failure)?;

@@ -1,8 +1,11 @@
 //! chiso: Vietnam's provincial ICT and digital-transformation statistics as a versioned HTTP API.
 //!
-//! Layers, outside in: `api` (HTTP: parameters, views, handlers) calls `store` (queries, one
-//! module per resource) over `db` (one connection type for SQLite and PostgreSQL); `domain`
-//! holds validated types shared by both; `dataset` is the shipped data.
+//! Layers, outside in: `startup` (the CLI's commands and the server's wiring) and `api` (HTTP:
+//! parameters, views, handlers, the OpenAPI document, problem+json) call the layers below, which
+//! never call back up and know nothing of HTTP: `input` (what a write must satisfy), `import`
+//! and `dataset` (bulk data in), `store` (queries, one module per resource) over `db` (one
+//! connection type for SQLite and PostgreSQL), with `domain` (parsed types and analysis), `auth`
+//! (tokens) and `error` (the domain's one error enum) beside them.
 
 pub mod api;
 pub mod auth;
@@ -13,6 +16,5 @@ pub mod domain;
 pub mod error;
 pub mod import;
 pub mod input;
-pub mod openapi;
 pub mod startup;
 pub mod store;

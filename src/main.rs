@@ -97,7 +97,7 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Openapi => {
-            println!("{}", chiso::openapi::document_json());
+            println!("{}", chiso::api::openapi::document_json());
             Ok(())
         }
         Command::Import {

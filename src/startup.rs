@@ -10,11 +10,11 @@ use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
+use crate::api::error::{self, ApiError};
+use crate::api::openapi::{self, OpenApiJson};
 use crate::config::Settings;
 use crate::dataset::{self, Dataset, LoadReport};
 use crate::db::{self, DatabaseUrl, Pool};
-use crate::error::{self, ApiError};
-use crate::openapi::{self, OpenApiJson};
 
 /// Opens the pool and applies migrations; on an empty database, loads the shipped dataset.
 pub fn prepare_database(
@@ -137,9 +137,9 @@ pub fn import_file(
         std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
     let pool = prepare_database(&settings.database()?, 1, true)?;
     let mut conn = pool.get()?;
-    let describe = |e: ApiError| -> anyhow::Error {
+    let describe = |e: crate::error::Error| -> anyhow::Error {
         match e {
-            ApiError::Unprocessable { detail, errors } => {
+            crate::error::Error::Invalid { detail, errors } => {
                 let lines: Vec<String> = errors
                     .iter()
                     .map(|e| {

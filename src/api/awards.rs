@@ -7,13 +7,14 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
-use super::listing::{self, Format, ListResponse};
+use super::list_query::{ListQuery, PageParams};
+use super::listing::{self, ListResponse};
 use super::{params, provinces::resolve_refs, with_read};
+use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::error::{ApiResult, Problem};
 use crate::input::refs;
 use crate::input::Errors;
 use crate::store::awards::NewAward;
@@ -108,23 +109,12 @@ pub struct AwardListQuery {
     pub award_type: Option<String>,
     /// Source ids (comma-separated).
     pub source: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 /// List awards, ordered by id.
 #[utoipa::path(
     tag = "awards",
-    params(AwardListQuery),
+    params(AwardListQuery, PageParams),
     responses(
         (status = 200, description = "A page of awards", content(
             (ListResponse<AwardView> = "application/json"),
@@ -136,16 +126,15 @@ pub struct AwardListQuery {
 #[get("/awards")]
 async fn list_awards(
     req: HttpRequest,
-    query: web::Query<AwardListQuery>,
+    query: ListQuery<AwardListQuery>,
     totals: web::Data<super::listing::TotalCache>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
-    // Labels here are the same in both languages, but a wrong `lang` is still a 400.
-    params::lang(&req, query.lang.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
-    let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
+    let ListQuery {
+        filters: query,
+        page: paging,
+    } = query;
+    let (shape, page_request) = paging.read(&req, "id")?;
     let mut filter = AwardFilter {
         province_ids: Vec::new(),
         period_ids: params::periods("period", query.period.as_deref())?,
@@ -168,10 +157,8 @@ async fn list_awards(
     .await?;
     Ok(listing::respond(
         &req,
-        format,
+        shape,
         "awards",
-        "id",
-        limit,
         page,
         AwardView::from,
     ))

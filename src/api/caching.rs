@@ -343,7 +343,7 @@ async fn current_generation(req: &mut ServiceRequest, cached: bool) -> Option<Ge
 }
 
 /// A problem answer from the middleware itself.
-fn refuse(req: ServiceRequest, error: crate::error::ApiError) -> ServiceResponse<BoxBody> {
+fn refuse(req: ServiceRequest, error: crate::api::error::ApiError) -> ServiceResponse<BoxBody> {
     use actix_web::ResponseError;
     let (request, _) = req.into_parts();
     ServiceResponse::new(request, error.error_response())

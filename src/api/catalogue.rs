@@ -10,8 +10,8 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 
 use super::vintage::SeenBefore;
+use crate::api::error::ApiError;
 use crate::db::Pool;
-use crate::error::ApiError;
 use crate::store::catalogue::{Catalogue, CatalogueCache};
 use crate::store::version::VersionWatch;
 

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::listing::{self, Format, ListResponse};
+use super::list_query::{ListQuery, NoFilters, PageParams};
+use super::listing::{self, ListResponse};
 use super::{params, with_read};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::store::changes::{self as store, Change, ChangeFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -88,23 +89,12 @@ pub struct ChangeListQuery {
         pattern = "^(observation|target|award|source|province|indicator)(,(observation|target|award|source|province|indicator))*$"
     )]
     pub resource: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 /// The feed of every write, oldest first. Poll with `since` set to the last id you saw.
 #[utoipa::path(
     tag = "changes",
-    params(ChangeListQuery),
+    params(ChangeListQuery, PageParams),
     responses(
         (status = 200, description = "A page of changes", content(
             (ListResponse<ChangeView> = "application/json"),
@@ -116,14 +106,14 @@ pub struct ChangeListQuery {
 #[get("/changes")]
 async fn list_changes(
     req: HttpRequest,
-    query: web::Query<ChangeListQuery>,
+    query: ListQuery<ChangeListQuery>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
+    let ListQuery {
+        filters: query,
+        page: paging,
+    } = query;
     // Changes carry no labels, but a wrong `lang` is refused here as on every route.
-    params::lang(&req, query.lang.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
     let since = query
         .since
         .as_deref()
@@ -139,7 +129,7 @@ async fn list_changes(
         since,
         until: pinned_version(&req),
     };
-    let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
+    let (shape, page_request) = paging.read(&req, "id")?;
     let page = with_read(&req, move |conn| {
         totals.page(conn, None, "changes", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
@@ -148,37 +138,18 @@ async fn list_changes(
     .await?;
     Ok(listing::respond(
         &req,
-        format,
+        shape,
         "changes",
-        "id",
-        limit,
         page,
         ChangeView::from,
     ))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-#[into_params(parameter_in = Query)]
-pub struct HistoryQuery {
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 /// An observation's revisions, oldest first: for example estimated in January, final in June,
 /// each with its author and reason. A deleted observation keeps its history.
 #[utoipa::path(
     tag = "observations",
-    params(("id" = i32, Path, example = 1), HistoryQuery),
+    params(("id" = i32, Path, example = 1), PageParams),
     responses(
         (status = 200, description = "The revisions", content(
             (ListResponse<ChangeView> = "application/json"),
@@ -191,21 +162,18 @@ pub struct HistoryQuery {
 async fn observation_history(
     req: HttpRequest,
     path: web::Path<String>,
-    query: web::Query<HistoryQuery>,
+    query: ListQuery<NoFilters>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let id = params::id("observation", &path.into_inner())?;
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
-    params::lang(&req, query.lang.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
+    let paging = query.page;
     let filter = ChangeFilter {
         resources: vec!["observation".into()],
         resource_id: Some(id.to_string()),
         since: None,
         until: pinned_version(&req),
     };
-    let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
+    let (shape, page_request) = paging.read(&req, "id")?;
     let page = with_read(&req, move |conn| {
         totals.page(conn, None, "changes", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
@@ -214,10 +182,8 @@ async fn observation_history(
     .await?;
     Ok(listing::respond(
         &req,
-        format,
+        shape,
         "observation-history",
-        "id",
-        limit,
         page,
         ChangeView::from,
     ))

@@ -10,9 +10,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::catalogue::CatalogueRef;
 use super::params::{self, Lang};
 use super::with_read;
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::domain::citation::{Cited, Figure, Language, Retrieval, SourceRef};
 use crate::domain::PeriodId;
-use crate::error::{ApiError, ApiResult, Problem};
 use crate::store;
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -13,7 +13,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::vintage::with_long_read;
 use super::vintage::Pinned;
-use crate::error::{ApiError, ApiResult};
+use crate::api::error::{ApiError, ApiResult};
 use crate::store::{changes, export};
 
 pub fn configure(cfg: &mut ServiceConfig) {

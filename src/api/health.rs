@@ -6,8 +6,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use crate::api::error::{ApiResult, Problem};
 use crate::db::Pool;
-use crate::error::{ApiResult, Problem};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(healthz).service(readyz);
@@ -39,7 +39,7 @@ async fn healthz() -> HttpResponse {
 async fn readyz(pool: web::Data<Pool>) -> ApiResult<HttpResponse> {
     super::with_conn(&pool, |conn| {
         conn.batch_execute("SELECT 1")
-            .map_err(|e| crate::error::ApiError::Unavailable(e.into()))
+            .map_err(|e| crate::api::error::ApiError::Unavailable(e.into()))
     })
     .await?;
     Ok(HttpResponse::Ok().json(Health { status: "ok" }))

@@ -7,8 +7,9 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::api::caller::Caller;
+use crate::api::error::{ApiError, ApiResult, Problem};
+use crate::auth::Role;
 use crate::import::{self, ImportFormat, ImportReport};
 
 /// The largest import body accepted.
@@ -97,7 +98,7 @@ async fn create_import(
     let reason = super::edit::change_reason(&req)?;
     let actor = caller.claims.sub.clone();
     let report = super::with_write_conn(&req, move |conn| {
-        import::run(
+        Ok(import::run(
             conn,
             format,
             &body,
@@ -105,7 +106,7 @@ async fn create_import(
             reason.as_deref(),
             dry_run,
             &mut |_| {},
-        )
+        )?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(report))

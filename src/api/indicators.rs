@@ -6,14 +6,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
-use super::listing::{self, Format, ListResponse};
+use super::list_query::{ListQuery, PageParams};
+use super::listing::{self, ListResponse};
 use super::params::Lang;
 use super::{params, with_read};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::error::{ApiError, ApiResult, Problem};
 use crate::input::Errors;
 use crate::store::catalogue::Catalogue;
 use crate::store::indicators::{self as store, Indicator, IndicatorFilter};
@@ -100,23 +101,12 @@ pub struct IndicatorListQuery {
     pub category: Option<String>,
     /// Comma-separated units.
     pub unit: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 /// List indicators, ordered by code. An unknown `category` is a 400.
 #[utoipa::path(
     tag = "indicators",
-    params(IndicatorListQuery),
+    params(IndicatorListQuery, PageParams),
     responses(
         (status = 200, description = "A page of indicators", content(
             (ListResponse<IndicatorView> = "application/json"),
@@ -128,34 +118,29 @@ pub struct IndicatorListQuery {
 #[get("/indicators")]
 async fn list_indicators(
     req: HttpRequest,
-    query: web::Query<IndicatorListQuery>,
+    query: ListQuery<IndicatorListQuery>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
-    let lang = params::lang(&req, query.lang.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
+    let ListQuery {
+        filters: query,
+        page: paging,
+    } = query;
     let filter = IndicatorFilter {
         q: params::search(query.q.as_deref()),
         categories: params::one_of_each("category", query.category.as_deref(), vocab::CATEGORIES)?,
         units: params::list(query.unit.as_deref()),
     };
-    let page_request = listing::page_request(limit, query.cursor.as_deref(), "code")?;
+    let (shape, page_request) = paging.read(&req, "code")?;
+    let lang = shape.lang;
     let page = with_read(&req, move |conn| {
         totals.page(conn, None, "indicators", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
         })
     })
     .await?;
-    Ok(listing::respond(
-        &req,
-        format,
-        "indicators",
-        "code",
-        limit,
-        page,
-        |i| IndicatorView::from(i).localized(lang),
-    ))
+    Ok(listing::respond(&req, shape, "indicators", page, |i| {
+        IndicatorView::from(i).localized(lang)
+    }))
 }
 
 /// Get one indicator by code.

@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::error::{ApiError, ApiResult};
+use super::list_query::ListShape;
+use crate::api::error::{ApiError, ApiResult};
 use crate::store::{Page, PageRequest};
 
 /// A page of a list.
@@ -168,10 +169,8 @@ fn encode_cursor<K: Serialize>(sort: &str, key: &K) -> String {
 /// Renders a page as JSON or CSV, with the `Link` header to the next page.
 pub fn respond<T, V, K>(
     req: &HttpRequest,
-    format: Format,
+    shape: ListShape,
     file_stem: &str,
-    sort: &str,
-    limit: i64,
     page: Page<T, K>,
     view: impl Fn(T) -> V,
 ) -> HttpResponse
@@ -179,6 +178,12 @@ where
     V: Serialize + Default,
     K: Serialize,
 {
+    let ListShape {
+        format,
+        sort,
+        limit,
+        ..
+    } = shape;
     let next_cursor = page.next.as_ref().map(|k| encode_cursor(sort, k));
     let data_version = reflected_version(req);
     let data: Vec<V> = page.rows.into_iter().map(view).collect();

@@ -3,7 +3,7 @@
 use actix_web::{get, web, HttpResponse};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::openapi::OpenApiJson;
+use super::openapi::OpenApiJson;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(openapi_json);

@@ -3,17 +3,21 @@
 
 pub mod awards;
 pub mod caching;
+pub mod caller;
 pub mod catalogue;
 pub mod changes;
 pub mod citations;
 pub mod edit;
+pub mod error;
 pub mod export;
 pub mod health;
 pub mod imports;
 pub mod indicators;
+pub mod list_query;
 pub mod listing;
 pub mod meta;
 pub mod observations;
+pub mod openapi;
 pub mod params;
 pub mod periods;
 pub mod profiles;
@@ -34,8 +38,8 @@ use utoipa_actix_web::{scope, service_config::ServiceConfig};
 
 use actix_web::HttpRequest;
 
+use crate::api::error::{ApiError, ApiResult};
 use crate::db::{DbConnection, Pool, WritePool};
-use crate::error::{ApiError, ApiResult};
 
 /// Every route chiso serves that belongs in the OpenAPI document.
 pub fn configure(cfg: &mut ServiceConfig) {

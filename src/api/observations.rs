@@ -7,15 +7,16 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::catalogue::CatalogueRef;
 use super::edit::Editable;
-use super::listing::{self, Format, ListResponse};
+use super::list_query::{ListQuery, PageParams};
+use super::listing::{self, ListResponse};
 use super::params::Lang;
 use super::refs::{self, Names};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_read};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::error::{ApiError, ApiResult, Problem};
 pub use crate::input::observation::{validate_observation, ObservationInput};
 use crate::store::catalogue::Catalogue;
 use crate::store::observations::NewObservation;
@@ -178,23 +179,12 @@ pub struct ObservationListQuery {
     /// `id` (default), `value`, `-value`, `period`, `-period`.
     #[param(example = "-value", pattern = "^(id|value|-value|period|-period)$")]
     pub sort: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page (with the same `sort`).
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 /// List observations.
 #[utoipa::path(
     tag = "observations",
-    params(ObservationListQuery),
+    params(ObservationListQuery, PageParams),
     responses(
         (status = 200, description = "A page of observations", content(
             (ListResponse<ObservationView> = "application/json"),
@@ -206,13 +196,14 @@ pub struct ObservationListQuery {
 #[get("/observations")]
 async fn list_observations(
     req: HttpRequest,
-    query: web::Query<ObservationListQuery>,
+    query: ListQuery<ObservationListQuery>,
     totals: web::Data<super::listing::TotalCache>,
     catalogue: CatalogueRef,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
+    let ListQuery {
+        filters: query,
+        page: paging,
+    } = query;
     let sort_name = query.sort.as_deref().unwrap_or("id");
     let sort = ObservationSort::parse(sort_name).ok_or_else(|| {
         ApiError::invalid(
@@ -223,8 +214,8 @@ async fn list_observations(
             ),
         )
     })?;
-    let page_request =
-        listing::page_request::<ObservationKey>(limit, query.cursor.as_deref(), sort.name())?;
+    let (shape, page_request) = paging.read::<ObservationKey>(&req, sort.name())?;
+    let lang = shape.lang;
     let mut filter = ObservationFilter {
         province_ids: Vec::new(),
         indicator_codes: params::list(query.indicator.as_deref()),
@@ -251,7 +242,6 @@ async fn list_observations(
     )?;
     let province_refs = params::list(query.province.as_deref());
     let as_of = params::date("as_of", query.as_of.as_deref())?;
-    let lang = params::lang(&req, query.lang.as_deref())?;
     filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
     filter.indicator_codes = resolve_codes(&catalogue, "indicator", &filter.indicator_codes)?;
     let version = catalogue.version;
@@ -268,18 +258,10 @@ async fn list_observations(
         )
     })
     .await?;
-    Ok(listing::respond(
-        &req,
-        format,
-        "observations",
-        sort.name(),
-        limit,
-        page,
-        |o| {
-            let names = refs::names_in(&catalogue, &o.province_id, &o.indicator_code);
-            ObservationView::from(o).labelled(names, lang)
-        },
-    ))
+    Ok(listing::respond(&req, shape, "observations", page, |o| {
+        let names = refs::names_in(&catalogue, &o.province_id, &o.indicator_code);
+        ObservationView::from(o).labelled(names, lang)
+    }))
 }
 
 /// Get one observation.

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 
+use crate::api::error::{ApiError, ApiResult};
 use crate::domain::PeriodId;
-use crate::error::{ApiError, ApiResult};
 
 pub const DEFAULT_LIMIT: i64 = 100;
 pub const MAX_LIMIT: i64 = 1000;

@@ -6,10 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::listing::{self, Format, ListResponse};
+use super::list_query::{ListQuery, PageParams};
+use super::listing::{self, ListResponse};
 use super::{params, with_read};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::domain::PeriodKind;
-use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::periods::{self as store, Period, PeriodFilter, PeriodKey};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -71,23 +72,12 @@ pub struct PeriodListQuery {
         pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
     )]
     pub to: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 /// List periods (2000 to 2035), ordered by start date then id.
 #[utoipa::path(
     tag = "periods",
-    params(PeriodListQuery),
+    params(PeriodListQuery, PageParams),
     responses(
         (status = 200, description = "A page of periods", content(
             (ListResponse<PeriodView> = "application/json"),
@@ -99,14 +89,13 @@ pub struct PeriodListQuery {
 #[get("/periods")]
 async fn list_periods(
     req: HttpRequest,
-    query: web::Query<PeriodListQuery>,
+    query: ListQuery<PeriodListQuery>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
-    // Labels here are the same in both languages, but a wrong `lang` is still a 400.
-    params::lang(&req, query.lang.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
+    let ListQuery {
+        filters: query,
+        page: paging,
+    } = query;
     let kinds: Vec<&str> = PeriodKind::ALL.iter().map(|k| k.as_str()).collect();
     let years = params::list(query.year.as_deref())
         .iter()
@@ -129,8 +118,7 @@ async fn list_periods(
         starts_from: params::from_period(query.from.as_deref())?,
         ends_by: params::to_period(query.to.as_deref())?,
     };
-    let page_request =
-        listing::page_request::<PeriodKey>(limit, query.cursor.as_deref(), "start_date")?;
+    let (shape, page_request) = paging.read::<PeriodKey>(&req, "start_date")?;
     let page = with_read(&req, move |conn| {
         totals.page(conn, None, "periods", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
@@ -139,10 +127,8 @@ async fn list_periods(
     .await?;
     Ok(listing::respond(
         &req,
-        format,
+        shape,
         "periods",
-        "start_date",
-        limit,
         page,
         PeriodView::from,
     ))

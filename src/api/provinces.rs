@@ -9,14 +9,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
-use super::listing::{self, Format, ListResponse};
+use super::list_query::{ListQuery, PageParams};
+use super::listing::{self, ListResponse};
 use super::params::Lang;
 use super::{params, with_read};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::error::{ApiError, ApiResult, Problem};
 use crate::input::Errors;
 use crate::store::catalogue::Catalogue;
 use crate::store::provinces::{self as store, FormerName, LineageLink, Province, ProvinceFilter};
@@ -219,17 +220,6 @@ pub struct ProvinceListQuery {
         pattern = "^(red_river_delta|northern_midlands_mountains|north_central_central_coast|central_highlands|southeast|mekong_delta)(,(red_river_delta|northern_midlands_mountains|north_central_central_coast|central_highlands|southeast|mekong_delta))*$"
     )]
     pub region: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000, example = 100)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 fn era_date(raw: &str) -> ApiResult<NaiveDate> {
@@ -249,7 +239,7 @@ fn era_date(raw: &str) -> ApiResult<NaiveDate> {
 /// 400; a search that matches nothing is an empty list.
 #[utoipa::path(
     tag = "provinces",
-    params(ProvinceListQuery),
+    params(ProvinceListQuery, PageParams),
     responses(
         (status = 200, description = "A page of provinces", content(
             (ListResponse<ProvinceView> = "application/json"),
@@ -261,13 +251,13 @@ fn era_date(raw: &str) -> ApiResult<NaiveDate> {
 #[get("/provinces")]
 async fn list_provinces(
     req: HttpRequest,
-    query: web::Query<ProvinceListQuery>,
+    query: ListQuery<ProvinceListQuery>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
-    let lang = params::lang(&req, query.lang.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
+    let ListQuery {
+        filters: query,
+        page: paging,
+    } = query;
     let in_force_on = match (
         params::date("as_of", query.as_of.as_deref())?,
         query.era.as_deref(),
@@ -288,7 +278,8 @@ async fn list_provinces(
         regions: params::one_of_each("region", query.region.as_deref(), vocab::REGIONS)?,
         in_force_on,
     };
-    let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
+    let (shape, page_request) = paging.read(&req, "id")?;
+    let lang = shape.lang;
     let (page, views) = with_read(&req, move |conn| {
         let mut page = totals.page(conn, None, "provinces", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
@@ -302,15 +293,9 @@ async fn list_provinces(
         total: page.total,
         next: page.next,
     };
-    Ok(listing::respond(
-        &req,
-        format,
-        "provinces",
-        "id",
-        limit,
-        page,
-        |v| v.localized(lang),
-    ))
+    Ok(listing::respond(&req, shape, "provinces", page, |v| {
+        v.localized(lang)
+    }))
 }
 
 /// Which unit a code means on a date.

@@ -7,8 +7,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params;
 use super::with_read;
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::domain::text::fold;
-use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::indicators::{self, IndicatorFilter};
 use crate::store::provinces::{self, ProvinceFilter};
 use crate::store::{sources, PageRequest};

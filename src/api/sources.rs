@@ -7,12 +7,13 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
-use super::listing::{self, Format, ListResponse};
+use super::list_query::{ListQuery, PageParams};
+use super::listing::{self, ListResponse};
 use super::{params, with_read};
+use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::error::FieldError;
-use crate::error::{ApiResult, Problem};
 use crate::input::Errors;
 use crate::store::sources::{self as store, Source, SourceFilter};
 
@@ -76,23 +77,12 @@ pub struct SourceListQuery {
     /// Published on or before this date (YYYY-MM-DD).
     #[param(format = Date)]
     pub published_to: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 /// List sources, ordered by id.
 #[utoipa::path(
     tag = "sources",
-    params(SourceListQuery),
+    params(SourceListQuery, PageParams),
     responses(
         (status = 200, description = "A page of sources", content(
             (ListResponse<SourceView> = "application/json"),
@@ -104,20 +94,19 @@ pub struct SourceListQuery {
 #[get("/sources")]
 async fn list_sources(
     req: HttpRequest,
-    query: web::Query<SourceListQuery>,
+    query: ListQuery<SourceListQuery>,
     totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
-    // Labels here are the same in both languages, but a wrong `lang` is still a 400.
-    params::lang(&req, query.lang.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
+    let ListQuery {
+        filters: query,
+        page: paging,
+    } = query;
     let filter = SourceFilter {
         languages: params::list(query.language.as_deref()),
         published_from: params::date("published_from", query.published_from.as_deref())?,
         published_to: params::date("published_to", query.published_to.as_deref())?,
     };
-    let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
+    let (shape, page_request) = paging.read(&req, "id")?;
     let page = with_read(&req, move |conn| {
         totals.page(conn, None, "sources", &filter, |conn, known| {
             store::list(conn, &filter, &page_request, known)
@@ -126,10 +115,8 @@ async fn list_sources(
     .await?;
     Ok(listing::respond(
         &req,
-        format,
+        shape,
         "sources",
-        "id",
-        limit,
         page,
         SourceView::from,
     ))

@@ -6,14 +6,15 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
-use super::listing::{self, Format, ListResponse};
+use super::list_query::{ListQuery, PageParams};
+use super::listing::{self, ListResponse};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_read};
+use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::analysis::{attainment, AttainmentStatus};
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::error::{ApiResult, Problem};
 use crate::input::refs::{self, NumberInput};
 use crate::input::Errors;
 use crate::store::catalogue::Catalogue;
@@ -171,23 +172,12 @@ pub struct TargetListQuery {
         pattern = "^(met|not_met|pending)(,(met|not_met|pending))*$"
     )]
     pub status: Option<String>,
-    /// Page size, 1 to 1000 (default 100).
-    #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
-    pub limit: Option<String>,
-    /// `meta.next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
-    pub format: Option<String>,
-    /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
-    pub lang: Option<String>,
 }
 
 /// List targets, ordered by id.
 #[utoipa::path(
     tag = "targets",
-    params(TargetListQuery),
+    params(TargetListQuery, PageParams),
     responses(
         (status = 200, description = "A page of targets", content(
             (ListResponse<TargetView> = "application/json"),
@@ -199,16 +189,15 @@ pub struct TargetListQuery {
 #[get("/targets")]
 async fn list_targets(
     req: HttpRequest,
-    query: web::Query<TargetListQuery>,
+    query: ListQuery<TargetListQuery>,
     totals: web::Data<super::listing::TotalCache>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
-    let query = query.into_inner();
-    let format = Format::negotiate(&req, query.format.as_deref())?;
-    // Labels here are the same in both languages, but a wrong `lang` is still a 400.
-    params::lang(&req, query.lang.as_deref())?;
-    let limit = params::limit(query.limit.as_deref())?;
-    let page_request = listing::page_request(limit, query.cursor.as_deref(), "id")?;
+    let ListQuery {
+        filters: query,
+        page: paging,
+    } = query;
+    let (shape, page_request) = paging.read(&req, "id")?;
     let mut filter = TargetFilter {
         province_ids: Vec::new(),
         indicator_codes: params::list(query.indicator.as_deref()),
@@ -234,15 +223,7 @@ async fn list_targets(
         })
     })
     .await?;
-    Ok(listing::respond(
-        &req,
-        format,
-        "targets",
-        "id",
-        limit,
-        page,
-        |v| v,
-    ))
+    Ok(listing::respond(&req, shape, "targets", page, |v| v))
 }
 
 /// Get one target.

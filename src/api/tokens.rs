@@ -5,8 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::auth::{Caller, Role};
-use crate::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::api::caller::Caller;
+use crate::api::error::{ApiError, ApiResult, FieldError, Problem};
+use crate::auth::Role;
 use crate::store::tokens::{self, RevokedToken};
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -12,8 +12,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use crate::store::vintage::PinError;
 pub use crate::store::vintage::{PinRequest, Vintage};
 
+use crate::api::error::{ApiError, ApiResult};
 use crate::db::{DbConnection, Pool, WritePool};
-use crate::error::{ApiError, ApiResult};
 use crate::store::version::{DataState, VersionWatch};
 use crate::store::{changes, vintage};
 

@@ -1,8 +1,8 @@
 //! Properties of the query-parameter parsers every list route shares (`chiso::api::params`):
 //! no input panics, what they accept prints back to itself, and each refusal names its parameter.
 
+use chiso::api::error::ApiError;
 use chiso::api::params;
-use chiso::error::ApiError;
 use chrono::NaiveDate;
 use proptest::prelude::*;
 

@@ -5,8 +5,8 @@ use actix_web::{HttpRequest, HttpResponse};
 use serde_json::Value;
 
 use super::{create, delete, patch, replace, updated, written, Conditions, Editable};
-use crate::auth::Caller;
-use crate::error::{ApiError, ApiResult};
+use crate::api::caller::Caller;
+use crate::api::error::{ApiError, ApiResult};
 
 /// The body of every generated POST handler.
 pub async fn create_handler<E: Editable>(
@@ -105,22 +105,22 @@ macro_rules! write_handlers {
             responses(
                 (status = 201, description = "Created; `Location` and `ETag` headers", body = $View),
                 (status = 200, description = "Upserted over the item with the same natural key", body = $View),
-                (status = 400, description = "Malformed JSON or query", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token's role may not write this", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 409, description = "The natural key is taken", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 413, description = "Body over 256 KiB", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not application/json", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 400, description = "Malformed JSON or query", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token's role may not write this", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "The natural key is taken", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 413, description = "Body over 256 KiB", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Not application/json", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::api::error::Problem, content_type = "application/problem+json"),
             )
         )]
         #[post($collection)]
         async fn $create(
             req: actix_web::HttpRequest,
-            caller: $crate::auth::Caller,
+            caller: $crate::api::caller::Caller,
             query: actix_web::web::Query<$crate::api::edit::CreateQuery>,
             body: actix_web::web::Json<serde_json::Value>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+        ) -> $crate::api::error::ApiResult<actix_web::HttpResponse> {
             $crate::api::edit::create_handler::<$E>(req, caller, query.into_inner(), body.into_inner(), $base).await
         }
 
@@ -133,24 +133,24 @@ macro_rules! write_handlers {
             security(("bearer" = [])),
             responses(
                 (status = 200, description = "Replaced; new `ETag` header", body = $View),
-                (status = 400, description = "Malformed JSON or id", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token's role may not write this", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such item", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Another item holds the natural key", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "`If-Match` is stale", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 413, description = "Body over 256 KiB", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not application/json", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 400, description = "Malformed JSON or id", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token's role may not write this", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such item", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Another item holds the natural key", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 412, description = "`If-Match` is stale", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 413, description = "Body over 256 KiB", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Not application/json", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::api::error::Problem, content_type = "application/problem+json"),
             )
         )]
         #[put($item)]
         async fn $replace(
             req: actix_web::HttpRequest,
-            caller: $crate::auth::Caller,
+            caller: $crate::api::caller::Caller,
             path: actix_web::web::Path<String>,
             body: actix_web::web::Json<serde_json::Value>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+        ) -> $crate::api::error::ApiResult<actix_web::HttpResponse> {
             $crate::api::edit::update_handler::<$E>(req, caller, path.into_inner(), body.into_inner(), false).await
         }
 
@@ -163,23 +163,23 @@ macro_rules! write_handlers {
             security(("bearer" = [])),
             responses(
                 (status = 200, description = "Patched; new `ETag` header", body = $View),
-                (status = 400, description = "Malformed JSON or id", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token's role may not write this", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such item", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Another item holds the natural key", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "`If-Match` is stale", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not JSON", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 400, description = "Malformed JSON or id", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token's role may not write this", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such item", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Another item holds the natural key", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 412, description = "`If-Match` is stale", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 415, description = "Not JSON", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::api::error::Problem, content_type = "application/problem+json"),
             )
         )]
         #[patch($item)]
         async fn $patch(
             req: actix_web::HttpRequest,
-            caller: $crate::auth::Caller,
+            caller: $crate::api::caller::Caller,
             path: actix_web::web::Path<String>,
             body: actix_web::web::Json<serde_json::Value>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+        ) -> $crate::api::error::ApiResult<actix_web::HttpResponse> {
             $crate::api::edit::update_handler::<$E>(req, caller, path.into_inner(), body.into_inner(), true).await
         }
 
@@ -190,20 +190,20 @@ macro_rules! write_handlers {
             security(("bearer" = [])),
             responses(
                 (status = 204, description = "Deleted"),
-                (status = 400, description = "Malformed id", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token's role may not write this", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such item", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Other records refer to it", body = $crate::error::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "`If-Match` is stale", body = $crate::error::Problem, content_type = "application/problem+json"),
+                (status = 400, description = "Malformed id", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 403, description = "The token's role may not write this", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 404, description = "No such item", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "Other records refer to it", body = $crate::api::error::Problem, content_type = "application/problem+json"),
+                (status = 412, description = "`If-Match` is stale", body = $crate::api::error::Problem, content_type = "application/problem+json"),
             )
         )]
         #[delete($item)]
         async fn $delete(
             req: actix_web::HttpRequest,
-            caller: $crate::auth::Caller,
+            caller: $crate::api::caller::Caller,
             path: actix_web::web::Path<String>,
-        ) -> $crate::error::ApiResult<actix_web::HttpResponse> {
+        ) -> $crate::api::error::ApiResult<actix_web::HttpResponse> {
             $crate::api::edit::delete_handler::<$E>(req, caller, path.into_inner()).await
         }
     };

@@ -19,9 +19,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::params::Lang;
+use crate::api::error::{ApiError, ApiResult, FieldError};
 use crate::auth::Role;
 use crate::db::DbConnection;
-use crate::error::{ApiError, ApiResult, FieldError};
 
 /// A resource that can be created, replaced, patched and deleted.
 pub trait Editable: 'static {

@@ -8,9 +8,9 @@ use serde_json::Value;
 
 use super::request::{invalid, parse_input};
 use super::{Conditions, Editable};
-use crate::auth::Caller;
+use crate::api::caller::Caller;
+use crate::api::error::{ApiError, ApiResult, FieldError};
 use crate::db::DbConnection;
-use crate::error::{ApiError, ApiResult, FieldError};
 use crate::store::changes::{self, NewChange};
 
 /// Records one write in the audit trail, inside the write's transaction.

@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{etag, Editable};
+use crate::api::error::{ApiError, ApiResult, FieldError};
 use crate::api::params::Lang;
-use crate::error::{ApiError, ApiResult, FieldError};
 
 /// What the request asks of the write beyond its body.
 #[derive(Debug, Clone, Default)]

@@ -1,8 +1,8 @@
 //! A series as an SVG line chart, labelled in the asked language.
 
 use super::SeriesResponse;
+use crate::api::error::{ApiError, ApiResult};
 use crate::api::params::Lang;
-use crate::error::{ApiError, ApiResult};
 
 pub(super) fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
     use charts_rs::{LineChart, Series, TextConfig};

@@ -11,10 +11,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params::{self, Lang};
 use super::{provinces::resolve_refs, with_read};
+use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::db::DbConnection;
 use crate::domain::analysis::{transform, Transform};
 use crate::domain::{PeriodId, PeriodKind};
-use crate::error::{ApiError, ApiResult, Problem};
 use crate::store::catalogue::Catalogue;
 use crate::store::observations::{self, Observation, ObservationFilter};
 use crate::store::{provinces, sources};

@@ -5,7 +5,7 @@ use actix_web::App;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
-use crate::error::Problem;
+use crate::api::error::Problem;
 
 #[derive(OpenApi)]
 #[openapi(
