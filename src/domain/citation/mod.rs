@@ -2,10 +2,15 @@
 //! as printed and how certain it is, the article it came from, and the permalink that answers
 //! the same data for good.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
-use super::vocab::unit_label;
 use super::PeriodId;
+use words::{
+    amount, award_words, comparator_words, date_en, out_of_total, qualifier_words, status_words,
+};
+pub use words::{format_number, period_en, period_vi};
+
+mod words;
 
 /// The article a figure came from.
 #[derive(Debug, Clone, Default)]
@@ -223,14 +228,6 @@ impl Cited {
     }
 }
 
-/// `10` of 63 as `10/63`, unless printed so already.
-fn out_of_total(amount: String, out_of: Option<i32>) -> String {
-    match out_of {
-        Some(total) if !amount.contains('/') => format!("{amount}/{total}"),
-        _ => amount,
-    }
-}
-
 /// A name in the middle of a Vietnamese sentence: `Thuê bao điện thoại` as `thuê bao điện
 /// thoại`, leaving acronyms (`DTI`, `PCI`) as they are.
 fn lowercase_first(name: &str) -> String {
@@ -259,222 +256,5 @@ fn source_text(source: &SourceRef, lang: Language) -> String {
     format!("{label}: {}.", parts.join(", "))
 }
 
-/// The figure with its unit: as printed when there is printed text (Vietnamese), else the value
-/// in the language's number format.
-fn amount(value: f64, printed: Option<&str>, unit: &str, lang: Language) -> String {
-    let number = match printed {
-        Some(text) => text.to_owned(),
-        None => format_number(value, lang),
-    };
-    let (en, vi) = unit_label(unit);
-    let word = match lang {
-        Language::Vi => vi,
-        Language::En => en,
-    };
-    // Ranks, groups and bare counts read without a unit word; a printed figure may carry its own.
-    let silent = matches!(unit, "rank" | "group" | "count" | "unit");
-    if silent || number.ends_with(word) {
-        number
-    } else if unit == "percent" {
-        format!("{number}%")
-    } else {
-        format!("{number} {word}")
-    }
-}
-
-/// `2980000` as `2.980.000` (vi) or `2,980,000` (en); decimals kept as given, up to 4 places.
-pub fn format_number(value: f64, lang: Language) -> String {
-    let (group, decimal) = match lang {
-        Language::Vi => ('.', ','),
-        Language::En => (',', '.'),
-    };
-    let fixed = format!("{:.4}", value.abs());
-    let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, ""));
-    let fraction = fraction.trim_end_matches('0');
-    let mut grouped = String::new();
-    for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(digit);
-    }
-    let sign = if value < 0.0 { "-" } else { "" };
-    if fraction.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped}{decimal}{fraction}")
-    }
-}
-
-fn status_words(status: &str) -> (&str, &str) {
-    match status {
-        "estimated" => ("estimated", "ước đạt"),
-        "provisional" => ("provisional", "số sơ bộ"),
-        "final" => ("final", "số chính thức"),
-        other => (other, other),
-    }
-}
-
-fn qualifier_words(qualifier: &str) -> (&str, &str) {
-    match qualifier {
-        "over" => ("over", "trên"),
-        "about" => ("about", "khoảng"),
-        "nearly" => ("nearly", "gần"),
-        other => (other, other),
-    }
-}
-
-fn comparator_words(comparator: &str) -> (&str, &str) {
-    match comparator {
-        "at_least" => ("at least", "đạt ít nhất"),
-        "at_most" => ("at most", "không quá"),
-        "equal" => ("exactly", "đạt"),
-        other => (other, other),
-    }
-}
-
-fn award_words(award_type: &str) -> &str {
-    match award_type {
-        "certificate_of_merit" => "Certificate of merit",
-        "certificate_of_commendation" => "Certificate of commendation",
-        "commendation" => "Commendation",
-        _ => "Award",
-    }
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn date_en(date: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[date.month0() as usize],
-        date.year()
-    )
-}
-
-/// `năm 2023`, `6 tháng đầu năm 2023`, `quý 3 năm 2023`, `tháng 7 năm 2023`, `11 tháng năm 2023`.
-pub fn period_vi(period: &PeriodId) -> String {
-    let (start, end, year) = (period.start_date(), period.end_date(), period.year_number());
-    let months = end.month() - start.month() + 1;
-    match (start.month(), months) {
-        (1, 12) => format!("năm {year}"),
-        (1, 6) => format!("6 tháng đầu năm {year}"),
-        (7, 6) => format!("6 tháng cuối năm {year}"),
-        (m, 3) if m % 3 == 1 => format!("quý {} năm {year}", m / 3 + 1),
-        (m, 1) => format!("tháng {m} năm {year}"),
-        (1, n) => format!("{n} tháng năm {year}"),
-        _ => period.to_string(),
-    }
-}
-
-/// `2023`, `the first half of 2023`, `Q3 2023`, `July 2023`, `the first 11 months of 2023`.
-pub fn period_en(period: &PeriodId) -> String {
-    let (start, end, year) = (period.start_date(), period.end_date(), period.year_number());
-    let months = end.month() - start.month() + 1;
-    match (start.month(), months) {
-        (1, 12) => format!("{year}"),
-        (1, 6) => format!("the first half of {year}"),
-        (7, 6) => format!("the second half of {year}"),
-        (m, 3) if m % 3 == 1 => format!("Q{} {year}", m / 3 + 1),
-        (m, 1) => format!("{} {year}", MONTHS[m as usize - 1]),
-        (1, n) => format!("the first {n} months of {year}"),
-        _ => period.to_string(),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn period(s: &str) -> PeriodId {
-        s.parse().unwrap()
-    }
-
-    #[test]
-    fn names_periods_in_both_languages() {
-        for (id, vi, en) in [
-            ("2023", "năm 2023", "2023"),
-            ("2023-H1", "6 tháng đầu năm 2023", "the first half of 2023"),
-            (
-                "2023-H2",
-                "6 tháng cuối năm 2023",
-                "the second half of 2023",
-            ),
-            ("2023-Q3", "quý 3 năm 2023", "Q3 2023"),
-            ("2023-07", "tháng 7 năm 2023", "July 2023"),
-            (
-                "2023-11M",
-                "11 tháng năm 2023",
-                "the first 11 months of 2023",
-            ),
-        ] {
-            assert_eq!(period_vi(&period(id)), vi);
-            assert_eq!(period_en(&period(id)), en);
-        }
-    }
-
-    #[test]
-    fn formats_numbers_as_each_language_writes_them() {
-        assert_eq!(format_number(2_980_000.0, Language::Vi), "2.980.000");
-        assert_eq!(format_number(2_980_000.0, Language::En), "2,980,000");
-        assert_eq!(format_number(106.33, Language::Vi), "106,33");
-        assert_eq!(format_number(-5.0, Language::En), "-5");
-        assert_eq!(format_number(999.0, Language::En), "999");
-    }
-
-    #[test]
-    fn cites_an_estimate_with_its_printed_figure_and_permalink() {
-        let cited = Cited {
-            place: "Thanh Hóa".into(),
-            what: Some("Thuê bao di động".into()),
-            period: Some(period("2023")),
-            figure: Figure::Observation {
-                value: 2_980_000.0,
-                value_text: Some("2,98 triệu".into()),
-                unit: "subscribers".into(),
-                status: "estimated".into(),
-                qualifier: None,
-                out_of: None,
-            },
-            source: Some(SourceRef {
-                title: "Triển khai nhiệm vụ".into(),
-                published_on: NaiveDate::from_ymd_opt(2024, 1, 2),
-                ..SourceRef::default()
-            }),
-            retrieval: Retrieval {
-                version: 7,
-                permalink: "http://x/api/v1/observations/3?as_of_version=7".into(),
-            },
-        };
-        assert_eq!(
-            cited.text(Language::Vi),
-            "Thanh Hóa: Thuê bao di động 2,98 triệu thuê bao (ước đạt), năm 2023. \
-             Nguồn: \u{201c}Triển khai nhiệm vụ\u{201d}, ngày 02/01/2024. \
-             Truy xuất qua chiso, phiên bản dữ liệu 7: http://x/api/v1/observations/3?as_of_version=7"
-        );
-        let mut english = cited.clone();
-        english.place = "Thanh Hoa".into();
-        english.what = Some("Mobile subscribers".into());
-        assert_eq!(
-            english.text(Language::En),
-            "Thanh Hoa: Mobile subscribers, 2,980,000 subscribers (estimated; printed as \
-             \u{201c}2,98 triệu\u{201d}), 2023. Source: \u{201c}Triển khai nhiệm vụ\u{201d}, \
-             2 January 2024. Retrieved via chiso, data version 7: \
-             http://x/api/v1/observations/3?as_of_version=7"
-        );
-    }
-}
+mod tests;
