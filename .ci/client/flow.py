@@ -61,7 +61,7 @@ def main():
     # 2. Thanh Hóa's 2023 observations.
     page = expect(
         "Thanh Hoa 2023 observations",
-        list_observations.sync_detailed(client=public, province="thanh-hoa", period="2023", limit=1000),
+        list_observations.sync_detailed(client=public, province="thanh-hoa", period=["2023"], limit=1000),
         200,
     )
     if not page.data or any(o.province_id != "thanh-hoa" or o.period_id != "2023" for o in page.data):
@@ -72,7 +72,7 @@ def main():
     page = expect(
         "precheck: new figure absent",
         list_observations.sync_detailed(client=public, province=NEW["province_id"],
-                                        indicator=NEW["indicator_code"], period=NEW["period_id"]),
+                                        indicator=NEW["indicator_code"], period=[NEW["period_id"]]),
         200,
     )
     if page.meta.total != 0:

@@ -98,14 +98,10 @@ pub struct AwardListQuery {
     #[param(example = "2024-12-31", format = Date)]
     pub as_of: Option<String>,
     /// Period ids (comma-separated).
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?(,(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?)*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::PeriodId>>, style = Form, explode = false)]
     pub period: Option<String>,
     /// Award types (comma-separated). Unknown: 400.
-    #[param(
-        pattern = "^(certificate_of_merit|certificate_of_commendation|commendation|reward_unspecified)(,(certificate_of_merit|certificate_of_commendation|commendation|reward_unspecified))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::vocab::AwardType>>, style = Form, explode = false)]
     pub award_type: Option<String>,
     /// Source ids (comma-separated).
     pub source: Option<String>,

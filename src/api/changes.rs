@@ -16,14 +16,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_changes).service(observation_history);
 }
 
-pub const RESOURCES: &[&str] = &[
-    "observation",
-    "target",
-    "award",
-    "source",
-    "province",
-    "indicator",
-];
+pub const RESOURCES: &[&str] = crate::domain::vocab::Resource::WORDS;
 
 /// One write: who made it, when, why, and the item before and after.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
@@ -85,9 +78,7 @@ pub struct ChangeListQuery {
     #[param(value_type = Option<i32>, example = 0)]
     pub since: Option<String>,
     /// Comma-separated resources: observation, target, award, source, province, indicator.
-    #[param(
-        pattern = "^(observation|target|award|source|province|indicator)(,(observation|target|award|source|province|indicator))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::vocab::Resource>>, style = Form, explode = false)]
     pub resource: Option<String>,
 }
 

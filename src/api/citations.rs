@@ -1,7 +1,7 @@
 //! `GET .../citation` for observations, targets and awards: a ready citation in Vietnamese or
 //! English, pinned to the data version it was read at.
 
-use actix_web::{get, http::header, web, HttpRequest, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -27,11 +27,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub struct CitationQuery {
     /// Language of the citation: `en` (default) or `vi`; `Accept-Language: vi` also gives
     /// Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
+    #[param(value_type = Option<Lang>, example = "vi")]
     pub lang: Option<String>,
     /// `json` (default) or `text` (the citation alone, `text/plain`); `Accept: text/plain` also
     /// gives text.
-    #[param(example = "text", pattern = "^(json|text)$")]
+    #[param(value_type = Option<CitationFormat>, example = "text")]
     pub format: Option<String>,
 }
 
@@ -200,39 +200,22 @@ async fn cite_award(
     Ok(respond(cited, lang, format))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CitationFormat {
-    Json,
-    Text,
+crate::domain::vocab::vocabulary! {
+    /// A citation as JSON, or as the sentence alone.
+    pub enum CitationFormat {
+        Json = "json",
+        Text = "text",
+    }
 }
 
 fn negotiate(req: &HttpRequest, query: &CitationQuery) -> ApiResult<(Lang, CitationFormat)> {
     let lang = params::lang(req, query.lang.as_deref())?;
-    let format = match query.format.as_deref().map(str::trim) {
-        Some("json") => CitationFormat::Json,
-        Some("text") => CitationFormat::Text,
-        Some(other) => {
-            return Err(ApiError::invalid(
-                "format",
-                format!("`format` must be `json` or `text`, got `{other}`"),
-            ))
-        }
-        None => {
-            let accept = req
-                .headers()
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let wants_text = accept
-                .split(',')
-                .any(|range| range.split(';').next().map(str::trim) == Some("text/plain"));
-            if wants_text {
-                CitationFormat::Text
-            } else {
-                CitationFormat::Json
-            }
-        }
-    };
+    let format = params::format(
+        req,
+        query.format.as_deref(),
+        &[("text/plain", CitationFormat::Text)],
+        CitationFormat::Json,
+    )?;
     Ok((lang, format))
 }
 

@@ -94,10 +94,7 @@ pub struct IndicatorListQuery {
     #[param(example = "thue bao")]
     pub q: Option<String>,
     /// Comma-separated categories.
-    #[param(
-        example = "telecom",
-        pattern = "^(telecom|postal|digital_government|digital_economy|digital_society|press_publishing|composite_indices|it_industry|administration)(,(telecom|postal|digital_government|digital_economy|digital_society|press_publishing|composite_indices|it_industry|administration))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::vocab::Category>>, style = Form, explode = false, example = json!(["telecom"]))]
     pub category: Option<String>,
     /// Comma-separated units.
     pub unit: Option<String>,

@@ -27,10 +27,10 @@ pub struct PageParams {
     /// `meta.next_cursor` of the previous page, asked with the same filters and order.
     pub cursor: Option<String>,
     /// `json` (default) or `csv`; `Accept: text/csv` also gives CSV.
-    #[param(example = "json", pattern = "^(json|csv)$")]
+    #[param(value_type = Option<crate::api::listing::Format>, example = "json")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
+    #[param(value_type = Option<crate::api::params::Lang>, example = "vi")]
     pub lang: Option<String>,
 }
 

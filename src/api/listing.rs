@@ -89,35 +89,18 @@ impl TotalCache {
     }
 }
 
-/// The representations a list comes in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Csv,
+crate::domain::vocab::vocabulary! {
+    /// The representations a list comes in.
+    pub enum Format {
+        Json = "json",
+        Csv = "csv",
+    }
 }
 
 impl Format {
     /// `?format=` wins; otherwise `Accept: text/csv` asks for CSV; JSON by default.
     pub fn negotiate(req: &HttpRequest, format: Option<&str>) -> ApiResult<Self> {
-        match format.map(|f| f.trim().to_ascii_lowercase()) {
-            Some(f) if f == "json" => Ok(Self::Json),
-            Some(f) if f == "csv" => Ok(Self::Csv),
-            Some(f) => Err(ApiError::invalid(
-                "format",
-                format!("`format` must be `json` or `csv`, got `{f}`"),
-            )),
-            None => {
-                let accept = req
-                    .headers()
-                    .get(header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                let wants_csv = accept
-                    .split(',')
-                    .any(|range| range.split(';').next().map(str::trim) == Some("text/csv"));
-                Ok(if wants_csv { Self::Csv } else { Self::Json })
-            }
-        }
+        super::params::format(req, format, &[("text/csv", Self::Csv)], Self::Json)
     }
 }
 

@@ -132,42 +132,31 @@ pub struct ObservationListQuery {
     #[param(example = "phone_subscribers,internet_subscribers")]
     pub indicator: Option<String>,
     /// Period ids (`2023`, `2022-H1`, `2023-11M`...). Malformed: 400; valid but without data: empty list.
-    #[param(example = "2022")]
     #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?(,(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?)*$"
+        value_type = Option<Vec<crate::domain::PeriodId>>,
+        style = Form,
+        explode = false,
+        example = json!(["2022"])
     )]
     pub period: Option<String>,
     /// Only periods starting on or after the start of this period.
     #[param(example = "2021")]
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub from: Option<String>,
     /// Only periods ending on or before the end of this period.
     #[param(example = "2023")]
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub to: Option<String>,
     /// Indicator categories. Unknown: 400.
-    #[param(
-        example = "telecom",
-        pattern = "^(telecom|postal|digital_government|digital_economy|digital_society|press_publishing|composite_indices|it_industry|administration)(,(telecom|postal|digital_government|digital_economy|digital_society|press_publishing|composite_indices|it_industry|administration))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::vocab::Category>>, style = Form, explode = false, example = json!(["telecom"]))]
     pub category: Option<String>,
     /// `final`, `estimated`, `provisional`. Unknown: 400.
-    #[param(
-        example = "estimated",
-        pattern = "^(final|estimated|provisional)(,(final|estimated|provisional))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::vocab::ObservationStatus>>, style = Form, explode = false, example = json!(["estimated"]))]
     pub status: Option<String>,
     /// Source ids.
     pub source: Option<String>,
     /// Period kinds: `year`, `half`, `quarter`, `month`, `year_to_date`.
-    #[param(
-        example = "year",
-        pattern = "^(year|half|quarter|month|year_to_date)(,(year|half|quarter|month|year_to_date))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::PeriodKind>>, style = Form, explode = false, example = json!(["year"]))]
     pub period_kind: Option<String>,
     /// Only the most recent N periods (of each kind) per province and indicator, like the World
     /// Bank's `mrv`.
@@ -177,7 +166,7 @@ pub struct ObservationListQuery {
     #[param(value_type = Option<bool>, example = true)]
     pub include_predecessors: Option<String>,
     /// `id` (default), `value`, `-value`, `period`, `-period`.
-    #[param(example = "-value", pattern = "^(id|value|-value|period|-period)$")]
+    #[param(value_type = Option<crate::store::observations::ObservationSort>, example = "-value")]
     pub sort: Option<String>,
 }
 
@@ -210,11 +199,11 @@ async fn list_observations(
             "sort",
             format!(
                 "`sort` must be one of {}, got `{sort_name}`",
-                ObservationSort::NAMES.join(", ")
+                ObservationSort::WORDS.join(", ")
             ),
         )
     })?;
-    let (shape, page_request) = paging.read::<ObservationKey>(&req, sort.name())?;
+    let (shape, page_request) = paging.read::<ObservationKey>(&req, sort.as_str())?;
     let lang = shape.lang;
     let mut filter = ObservationFilter {
         province_ids: Vec::new(),
@@ -232,7 +221,7 @@ async fn list_observations(
         period_kinds: params::one_of_each(
             "period_kind",
             query.period_kind.as_deref(),
-            &period_kinds(),
+            crate::domain::PeriodKind::WORDS,
         )?,
         latest: params::positive("latest", query.latest.as_deref())?,
     };
@@ -341,13 +330,6 @@ crate::write_handlers! {
     editable: ObservationEdit, input: ObservationInput, view: ObservationView, tag: "observations",
     collection: "/observations", item: "/observations/{id}", param: "id", base: "/api/v1/observations", key: i32,
     create: create_observation, replace: replace_observation, patch: patch_observation, delete: delete_observation,
-}
-
-pub fn period_kinds() -> Vec<&'static str> {
-    crate::domain::PeriodKind::ALL
-        .iter()
-        .map(|k| k.as_str())
-        .collect()
 }
 
 /// The ids plus every unit merged into them, recursively.

@@ -6,6 +6,7 @@ use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
 
 use crate::api::error::Problem;
+use crate::domain::vocab;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,7 +25,32 @@ Every error is an RFC 9457 `application/problem+json` document naming the parame
     ),
     paths(docs_page),
     modifiers(&BearerAuth),
-    components(schemas(Problem)),
+    components(schemas(
+        Problem,
+        // The closed vocabularies, each a named enum for generated clients.
+        vocab::ObservationStatus,
+        vocab::Qualifier,
+        vocab::Category,
+        vocab::Direction,
+        vocab::Comparator,
+        vocab::AwardType,
+        vocab::RecipientKind,
+        vocab::ProvinceKind,
+        vocab::Region,
+        vocab::Era,
+        vocab::Resource,
+        crate::domain::PeriodKind,
+        crate::domain::PeriodId,
+        crate::domain::analysis::Transform,
+        crate::domain::analysis::AttainmentStatus,
+        crate::store::observations::ObservationSort,
+        crate::api::listing::Format,
+        crate::api::params::Lang,
+        crate::api::citations::CitationFormat,
+        crate::api::series::SeriesFormat,
+        crate::api::series::CsvShape,
+        crate::api::series::Aggregate,
+    )),
     tags(
         (name = "provinces", description = "Provincial-level units of both eras, with the 1 July 2025 merger lineage"),
         (name = "periods", description = "Reporting periods"),
@@ -104,29 +130,32 @@ mod conventions {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::OpenApi;
 
+    use super::vocab;
     use crate::domain::text::MULTILINE_FIELDS;
-    use crate::domain::vocab;
 
-    /// Input fields whose value comes from a vocabulary: the very lists the validators check.
-    const VOCABULARIES: &[(&str, &[&str])] = &[
-        ("status", vocab::OBSERVATION_STATUSES),
-        ("qualifier", vocab::QUALIFIERS),
-        ("category", vocab::CATEGORIES),
-        ("direction", vocab::DIRECTIONS),
-        ("comparator", vocab::COMPARATORS),
-        ("award_type", vocab::AWARD_TYPES),
-        ("recipient_kind", vocab::RECIPIENT_KINDS),
-        ("kind", vocab::PROVINCE_KINDS),
-        ("region", vocab::REGIONS),
-    ];
+    /// Input fields whose value comes from a vocabulary, and the vocabulary's schema: the very
+    /// enums the validators parse with.
+    fn vocabularies() -> [(&'static str, String); 9] {
+        fn named<T: utoipa::ToSchema>() -> String {
+            T::name().into_owned()
+        }
+        [
+            ("status", named::<vocab::ObservationStatus>()),
+            ("qualifier", named::<vocab::Qualifier>()),
+            ("category", named::<vocab::Category>()),
+            ("direction", named::<vocab::Direction>()),
+            ("comparator", named::<vocab::Comparator>()),
+            ("award_type", named::<vocab::AwardType>()),
+            ("recipient_kind", named::<vocab::RecipientKind>()),
+            ("kind", named::<vocab::ProvinceKind>()),
+            ("region", named::<vocab::Region>()),
+        ]
+    }
 
     /// What `control_character` refuses (Unicode `Cc`: U+0000-001F, U+007F-009F) ...
     const SINGLE_LINE: &str = r"^[^\x00-\x1F\x7F-\x9F]*$";
     /// ... except tab and line breaks in multi-line fields.
     const MULTI_LINE: &str = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]*$";
-
-    /// A period id as `PeriodId` parses it (`2023`, `2022-H1`, `2023-Q3`, `2023-07`, `2023-11M`).
-    const PERIOD: &str = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$";
 
     pub fn apply(doc: OpenApi) -> OpenApi {
         let mut value = serde_json::to_value(&doc).expect("the document serializes");
@@ -165,16 +194,18 @@ mod conventions {
                 text_pattern(variant, false);
             }
         }
+        let vocabularies = vocabularies();
         for name in inputs {
             let schema = schemas.get_mut(&name).expect("listed");
             schema["additionalProperties"] = Value::Bool(false);
             if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
                 for (field, property) in properties.iter_mut() {
                     if field == "period_id" {
-                        property["pattern"] = Value::String(PERIOD.into());
+                        property["pattern"] =
+                            Value::String(crate::domain::PeriodId::PATTERN.into());
                     }
-                    if let Some((_, words)) = VOCABULARIES.iter().find(|(name, _)| name == field) {
-                        vocabulary(property, words);
+                    if let Some((_, schema)) = vocabularies.iter().find(|(name, _)| name == field) {
+                        vocabulary(property, schema);
                     }
                     text_pattern(property, MULTILINE_FIELDS.contains(&field.as_str()));
                 }
@@ -195,14 +226,22 @@ mod conventions {
         }
     }
 
-    /// `enum` of the words, and `null` too when the field is optional.
-    fn vocabulary(schema: &mut Value, words: &[&str]) {
-        let mut values: Vec<Value> = words.iter().map(|w| Value::String((*w).into())).collect();
-        if matches!(schema.get("type"), Some(Value::Array(types)) if types.iter().any(|t| t == "null"))
-        {
-            values.push(Value::Null);
+    /// A reference to the vocabulary's schema, or `null` too when the field is optional, as
+    /// utoipa writes an `Option` of an enum; the field's description stays.
+    fn vocabulary(property: &mut Value, schema: &str) {
+        let reference = json!({ "$ref": format!("#/components/schemas/{schema}") });
+        let optional = matches!(property.get("type"), Some(Value::Array(types)) if types.iter().any(|t| t == "null"));
+        let mut typed = if optional {
+            json!({ "oneOf": [{ "type": "null" }, reference] })
+        } else {
+            reference
+        };
+        for kept in ["description", "example"] {
+            if let Some(value) = property.get(kept) {
+                typed[kept] = value.clone();
+            }
         }
-        schema["enum"] = Value::Array(values);
+        *property = typed;
     }
 
     fn text_pattern(schema: &mut Value, multiline: bool) {

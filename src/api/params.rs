@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 
 use crate::api::error::{ApiError, ApiResult};
+use crate::domain::vocab::{Era, Vocabulary};
 use crate::domain::PeriodId;
 
 pub const DEFAULT_LIMIT: i64 = 100;
@@ -89,6 +90,24 @@ pub fn date(name: &str, raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
     .transpose()
 }
 
+/// `era`: the map of 2008 or that of 2025.
+pub fn era(raw: Option<&str>) -> ApiResult<Option<Era>> {
+    word("era", raw)
+}
+
+/// The day a list is seen at: `as_of` (a date) or `era` (a map), never both.
+pub fn as_of_or_era(as_of: Option<&str>, era_raw: Option<&str>) -> ApiResult<Option<NaiveDate>> {
+    match (date("as_of", as_of)?, era(era_raw)?) {
+        (Some(_), Some(_)) => Err(ApiError::invalid(
+            "era",
+            "use either `as_of` or `era`, not both",
+        )),
+        (Some(date), None) => Ok(Some(date)),
+        (None, Some(era)) => Ok(Some(era.day())),
+        (None, None) => Ok(None),
+    }
+}
+
 /// A positive integer, e.g. `latest`.
 pub fn positive(name: &str, raw: Option<&str>) -> ApiResult<Option<i32>> {
     raw.map(|s| match s.trim().parse::<i32>() {
@@ -158,16 +177,24 @@ pub async fn drop_empty_parameters(
 #[into_params(parameter_in = Query)]
 pub struct LangQuery {
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
+    #[param(value_type = Option<Lang>, example = "vi")]
     pub lang: Option<String>,
 }
 
-/// The language of labels (`name`, `description`); both languages stay available as fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Vi,
+crate::domain::vocab::vocabulary! {
+    /// The language of labels (`name`, `description`); both languages stay available as fields.
+    pub enum Lang {
+        En = "en",
+        Vi = "vi",
+    }
+}
+
+// By hand: `vocabulary!` derives no `Default` to mark a variant of.
+#[allow(clippy::derivable_impls)]
+impl Default for Lang {
+    fn default() -> Self {
+        Lang::En
+    }
 }
 
 impl Lang {
@@ -179,32 +206,66 @@ impl Lang {
     }
 }
 
+/// One word of the vocabulary `V` (case aside), or a 400 naming `name` and the words.
+pub fn word<V: Vocabulary>(name: &str, raw: Option<&str>) -> ApiResult<Option<V>> {
+    raw.map(|s| {
+        let given = s.trim();
+        V::parse(&given.to_ascii_lowercase()).ok_or_else(|| {
+            ApiError::invalid(
+                name,
+                format!("`{name}` must be {}, got `{given}`", V::alternatives()),
+            )
+        })
+    })
+    .transpose()
+}
+
 /// `?lang=` wins; otherwise the first language of `Accept-Language` that chiso has.
 pub fn lang(req: &actix_web::HttpRequest, raw: Option<&str>) -> ApiResult<Lang> {
-    match raw.map(|l| l.trim().to_ascii_lowercase()) {
-        Some(l) if l == "en" => Ok(Lang::En),
-        Some(l) if l == "vi" => Ok(Lang::Vi),
-        Some(l) => Err(ApiError::invalid(
-            "lang",
-            format!("`lang` must be `en` or `vi`, got `{l}`"),
-        )),
-        None => {
-            let header = req
-                .headers()
-                .get(actix_web::http::header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let first_known = header
-                .split(',')
-                .filter_map(|part| part.split(';').next())
-                .map(|tag| tag.trim().to_ascii_lowercase())
-                .find(|tag| tag.starts_with("vi") || tag.starts_with("en"));
-            Ok(match first_known {
-                Some(tag) if tag.starts_with("vi") => Lang::Vi,
-                _ => Lang::En,
-            })
-        }
+    if let Some(lang) = word::<Lang>("lang", raw)? {
+        return Ok(lang);
     }
+    let header = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let first_known = header
+        .split(',')
+        .filter_map(|part| part.split(';').next())
+        .map(|tag| tag.trim().to_ascii_lowercase())
+        .find(|tag| tag.starts_with("vi") || tag.starts_with("en"));
+    Ok(match first_known {
+        Some(tag) if tag.starts_with("vi") => Lang::Vi,
+        _ => Lang::En,
+    })
+}
+
+/// `?format=` wins; otherwise a media range of `Accept` that one of `media` names; otherwise
+/// `default`. Media ranges are compared whole (`text/csv`, not any range containing it).
+pub fn format<V: Vocabulary>(
+    req: &actix_web::HttpRequest,
+    raw: Option<&str>,
+    media: &[(&str, V)],
+    default: V,
+) -> ApiResult<V> {
+    if let Some(format) = word::<V>("format", raw)? {
+        return Ok(format);
+    }
+    let accept = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let ranges: Vec<&str> = accept
+        .split(',')
+        .filter_map(|range| range.split(';').next())
+        .map(str::trim)
+        .collect();
+    Ok(media
+        .iter()
+        .find(|(name, _)| ranges.contains(name))
+        .map_or(default, |(_, format)| *format))
 }
 
 #[cfg(test)]

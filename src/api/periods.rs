@@ -51,10 +51,7 @@ impl From<Period> for PeriodView {
 #[into_params(parameter_in = Query)]
 pub struct PeriodListQuery {
     /// Comma-separated kinds: `year`, `half`, `quarter`, `month`, `year_to_date`.
-    #[param(
-        example = "year",
-        pattern = "^(year|half|quarter|month|year_to_date)(,(year|half|quarter|month|year_to_date))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::PeriodKind>>, style = Form, explode = false, example = json!(["year"]))]
     pub kind: Option<String>,
     /// Comma-separated years.
     #[param(example = "2023")]
@@ -62,15 +59,11 @@ pub struct PeriodListQuery {
     pub year: Option<String>,
     /// Periods starting on or after the start of this period.
     #[param(example = "2021")]
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub from: Option<String>,
     /// Periods ending on or before the end of this period.
     #[param(example = "2023")]
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub to: Option<String>,
 }
 
@@ -96,7 +89,6 @@ async fn list_periods(
         filters: query,
         page: paging,
     } = query;
-    let kinds: Vec<&str> = PeriodKind::ALL.iter().map(|k| k.as_str()).collect();
     let years = params::list(query.year.as_deref())
         .iter()
         .map(|y| {
@@ -113,7 +105,7 @@ async fn list_periods(
         })
         .collect::<ApiResult<Vec<_>>>()?;
     let filter = PeriodFilter {
-        kinds: params::one_of_each("kind", query.kind.as_deref(), &kinds)?,
+        kinds: params::one_of_each("kind", query.kind.as_deref(), PeriodKind::WORDS)?,
         years,
         starts_from: params::from_period(query.from.as_deref())?,
         ends_by: params::to_period(query.to.as_deref())?,
@@ -137,7 +129,7 @@ async fn list_periods(
 /// Get one period. Equivalent spellings resolve to the canonical id (`2023-6M` is `2023-H1`).
 #[utoipa::path(
     tag = "periods",
-    params(("id" = String, Path, example = "2023-11M", pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$")),
+    params(("id" = crate::domain::PeriodId, Path, example = "2023-11M")),
     responses(
         (status = 200, description = "The period", body = PeriodView),
         (status = 400, description = "Not a period id", body = Problem, content_type = "application/problem+json"),

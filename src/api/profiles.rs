@@ -81,15 +81,13 @@ pub struct Profile {
 pub struct ProfileQuery {
     /// Figures up to the end of this period, and its targets and awards; default everything.
     #[param(example = "2023")]
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub period: Option<String>,
     /// For a GSO code used in both eras: the unit in force on this date (default today).
     #[param(format = Date)]
     pub as_of: Option<String>,
     /// Label language: `en` (default) or `vi`.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
+    #[param(value_type = Option<crate::api::params::Lang>, example = "vi")]
     pub lang: Option<String>,
 }
 

@@ -210,27 +210,14 @@ pub struct ProvinceListQuery {
     #[param(example = "2024-12-31", format = Date)]
     pub as_of: Option<String>,
     /// `2008`: the 63 units in force until 30 June 2025; `2025`: the 34 units from 1 July 2025.
-    #[param(example = "2025", pattern = "^(2008|2025)$")]
+    #[param(value_type = Option<crate::domain::vocab::Era>, example = "2025")]
     pub era: Option<String>,
     /// Comma-separated: `province`, `municipality`.
-    #[param(pattern = "^(province|municipality)(,(province|municipality))*$")]
+    #[param(value_type = Option<Vec<crate::domain::vocab::ProvinceKind>>, style = Form, explode = false)]
     pub kind: Option<String>,
     /// Comma-separated GSO regions.
-    #[param(
-        pattern = "^(red_river_delta|northern_midlands_mountains|north_central_central_coast|central_highlands|southeast|mekong_delta)(,(red_river_delta|northern_midlands_mountains|north_central_central_coast|central_highlands|southeast|mekong_delta))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::vocab::Region>>, style = Form, explode = false)]
     pub region: Option<String>,
-}
-
-fn era_date(raw: &str) -> ApiResult<NaiveDate> {
-    match raw.trim() {
-        "2008" => Ok(vocab::merger_date().pred_opt().expect("valid date")),
-        "2025" => Ok(vocab::merger_date()),
-        other => Err(ApiError::invalid(
-            "era",
-            format!("`era` must be `2008` or `2025`, got `{other}`"),
-        )),
-    }
 }
 
 /// List provinces.
@@ -258,20 +245,7 @@ async fn list_provinces(
         filters: query,
         page: paging,
     } = query;
-    let in_force_on = match (
-        params::date("as_of", query.as_of.as_deref())?,
-        query.era.as_deref(),
-    ) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid(
-                "era",
-                "use either `as_of` or `era`, not both",
-            ))
-        }
-        (Some(date), None) => Some(date),
-        (None, Some(era)) => Some(era_date(era)?),
-        (None, None) => None,
-    };
+    let in_force_on = params::as_of_or_era(query.as_of.as_deref(), query.era.as_deref())?;
     let filter = ProvinceFilter {
         q: params::search(query.q.as_deref()),
         kinds: params::one_of_each("kind", query.kind.as_deref(), vocab::PROVINCE_KINDS)?,
@@ -307,7 +281,7 @@ pub struct ProvinceGetQuery {
     #[param(example = "2024-12-31", format = Date)]
     pub as_of: Option<String>,
     /// Label language: `en` (default) or `vi`; `Accept-Language: vi` also gives Vietnamese.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
+    #[param(value_type = Option<crate::api::params::Lang>, example = "vi")]
     pub lang: Option<String>,
 }
 

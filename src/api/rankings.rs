@@ -111,21 +111,19 @@ pub struct Ranking {
 pub struct RankingQuery {
     /// The period; default the latest period with a value.
     #[param(example = "2022")]
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub period: Option<String>,
     /// `2008` ranks the 63 units of 2008-2025, `2025` the 34 units since 1 July 2025.
-    #[param(pattern = "^(2008|2025)$")]
+    #[param(value_type = Option<crate::domain::vocab::Era>)]
     pub era: Option<String>,
     /// Rank the units in force on this date.
     #[param(format = Date)]
     pub as_of: Option<String>,
     /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
+    #[param(value_type = Option<crate::api::listing::Format>, example = "json")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
+    #[param(value_type = Option<crate::api::params::Lang>, example = "vi")]
     pub lang: Option<String>,
 }
 
@@ -328,12 +326,7 @@ pub fn rank(
             units,
             with_value,
             complete: units > 0 && with_value == units,
-            era: if date < vocab::merger_date() {
-                "2008"
-            } else {
-                "2025"
-            }
-            .to_owned(),
+            era: vocab::Era::of(date).as_str().to_owned(),
             as_of: date,
             indicator: indicator.code.clone(),
             indicator_name: lang.pick(&indicator.name_en, &indicator.name_vi).to_owned(),
@@ -381,27 +374,7 @@ async fn get_ranking(
         .map(|p| params::period("period", p))
         .transpose()?
         .map(|p| p.to_string());
-    let as_of = match (
-        params::date("as_of", query.as_of.as_deref())?,
-        query.era.as_deref(),
-    ) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid(
-                "era",
-                "use either `as_of` or `era`, not both",
-            ))
-        }
-        (Some(date), None) => Some(date),
-        (None, Some("2008")) => vocab::merger_date().pred_opt(),
-        (None, Some("2025")) => Some(vocab::merger_date()),
-        (None, Some(other)) => {
-            return Err(ApiError::invalid(
-                "era",
-                format!("`era` must be `2008` or `2025`, got `{other}`"),
-            ))
-        }
-        (None, None) => None,
-    };
+    let as_of = params::as_of_or_era(query.as_of.as_deref(), query.era.as_deref())?;
     let code = path.into_inner();
     let indicator = catalogue
         .indicator(&code)

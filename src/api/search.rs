@@ -63,10 +63,10 @@ pub struct SearchQuery {
     #[param(value_type = Option<i64>, minimum = 1, maximum = 1000)]
     pub limit: Option<String>,
     /// `json` (default) or `csv`.
-    #[param(example = "json", pattern = "^(json|csv)$")]
+    #[param(value_type = Option<crate::api::listing::Format>, example = "json")]
     pub format: Option<String>,
     /// Label language: `en` (default) or `vi`.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
+    #[param(value_type = Option<crate::api::params::Lang>, example = "vi")]
     pub lang: Option<String>,
 }
 

@@ -151,26 +151,21 @@ pub struct TargetListQuery {
     /// Indicator codes (comma-separated). Unknown: 400.
     pub indicator: Option<String>,
     /// Period ids (comma-separated).
-    #[param(example = "2024")]
     #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?(,(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?)*$"
+        value_type = Option<Vec<crate::domain::PeriodId>>,
+        style = Form,
+        explode = false,
+        example = json!(["2024"])
     )]
     pub period: Option<String>,
     /// Only periods starting on or after the start of this period.
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub from: Option<String>,
     /// Only periods ending on or before the end of this period.
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub to: Option<String>,
     /// Attainment: `met`, `not_met`, `pending` (comma-separated).
-    #[param(
-        example = "met",
-        pattern = "^(met|not_met|pending)(,(met|not_met|pending))*$"
-    )]
+    #[param(value_type = Option<Vec<crate::domain::analysis::AttainmentStatus>>, style = Form, explode = false, example = json!(["met"]))]
     pub status: Option<String>,
 }
 
@@ -204,7 +199,7 @@ async fn list_targets(
         period_ids: params::periods("period", query.period.as_deref())?,
         starts_from: params::from_period(query.from.as_deref())?,
         ends_by: params::to_period(query.to.as_deref())?,
-        statuses: params::one_of_each("status", query.status.as_deref(), AttainmentStatus::NAMES)?,
+        statuses: params::one_of_each("status", query.status.as_deref(), AttainmentStatus::WORDS)?,
     };
     let province_refs = params::list(query.province.as_deref());
     let as_of = params::date("as_of", query.as_of.as_deref())?;

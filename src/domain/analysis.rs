@@ -106,29 +106,16 @@ pub fn nice_axis(min: f64, max: f64, intervals: usize) -> (f64, f64, usize) {
     (lo, hi, ((hi - lo) / step).round() as usize)
 }
 
-/// A series transform (FRED's "units").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transform {
-    Level,
-    /// Difference from the previous period of the same kind.
-    Change,
-    /// Percent change from the previous period of the same kind.
-    PctChange,
-    /// The base period = 100.
-    Index,
-}
-
-impl Transform {
-    pub const NAMES: &'static [&'static str] = &["level", "change", "pct_change", "index"];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "level" => Self::Level,
-            "change" => Self::Change,
-            "pct_change" => Self::PctChange,
-            "index" => Self::Index,
-            _ => return None,
-        })
+crate::domain::vocab::vocabulary! {
+    /// A series transform (FRED's "units").
+    pub enum Transform {
+        Level = "level",
+        /// Difference from the previous period of the same kind.
+        Change = "change",
+        /// Percent change from the previous period of the same kind.
+        PctChange = "pct_change",
+        /// The base period = 100.
+        Index = "index",
     }
 }
 
@@ -168,24 +155,13 @@ pub fn transform(
     }
 }
 
-/// Whether a target was met.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AttainmentStatus {
-    Met,
-    NotMet,
-    /// No actual figure yet.
-    Pending,
-}
-
-impl AttainmentStatus {
-    pub const NAMES: &'static [&'static str] = &["met", "not_met", "pending"];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Met => "met",
-            Self::NotMet => "not_met",
-            Self::Pending => "pending",
-        }
+crate::domain::vocab::vocabulary! {
+    /// Whether a target was met.
+    pub enum AttainmentStatus {
+        Met = "met",
+        NotMet = "not_met",
+        /// No actual figure yet.
+        Pending = "pending",
     }
 }
 

@@ -74,36 +74,14 @@ pub struct ObservationFilter {
     pub latest: Option<i32>,
 }
 
-/// The orders a list of observations can come in; each is total, ending in `id`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ObservationSort {
-    Id,
-    Value { descending: bool },
-    Period { descending: bool },
-}
-
-impl ObservationSort {
-    pub const NAMES: &'static [&'static str] = &["id", "value", "-value", "period", "-period"];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "id" => Self::Id,
-            "value" => Self::Value { descending: false },
-            "-value" => Self::Value { descending: true },
-            "period" => Self::Period { descending: false },
-            "-period" => Self::Period { descending: true },
-            _ => return None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Value { descending: false } => "value",
-            Self::Value { descending: true } => "-value",
-            Self::Period { descending: false } => "period",
-            Self::Period { descending: true } => "-period",
-        }
+crate::domain::vocab::vocabulary! {
+    /// The orders a list of observations can come in; each is total, ending in `id`.
+    pub enum ObservationSort {
+        Id = "id",
+        Value = "value",
+        ValueDescending = "-value",
+        Period = "period",
+        PeriodDescending = "-period",
     }
 }
 
@@ -204,16 +182,16 @@ pub fn list(
     query = match (sort, &page.after) {
         (_, None) => query,
         (ObservationSort::Id, Some(ObservationKey::Id(after))) => query.filter(id.gt(*after)),
-        (ObservationSort::Value { descending: false }, Some(ObservationKey::Value(v, i))) => {
+        (ObservationSort::Value, Some(ObservationKey::Value(v, i))) => {
             query.filter(value.gt(*v).or(value.eq(*v).and(id.gt(*i))))
         }
-        (ObservationSort::Value { descending: true }, Some(ObservationKey::Value(v, i))) => {
+        (ObservationSort::ValueDescending, Some(ObservationKey::Value(v, i))) => {
             query.filter(value.lt(*v).or(value.eq(*v).and(id.lt(*i))))
         }
-        (ObservationSort::Period { descending: false }, Some(ObservationKey::Period(d, i))) => {
+        (ObservationSort::Period, Some(ObservationKey::Period(d, i))) => {
             query.filter(period_start.gt(*d).or(period_start.eq(*d).and(id.gt(*i))))
         }
-        (ObservationSort::Period { descending: true }, Some(ObservationKey::Period(d, i))) => {
+        (ObservationSort::PeriodDescending, Some(ObservationKey::Period(d, i))) => {
             query.filter(period_start.lt(*d).or(period_start.eq(*d).and(id.lt(*i))))
         }
         // The API layer only builds keys that match the sort; a mismatch reads from the start.
@@ -221,14 +199,10 @@ pub fn list(
     };
     query = match sort {
         ObservationSort::Id => query.order(id.asc()),
-        ObservationSort::Value { descending: false } => query.order((value.asc(), id.asc())),
-        ObservationSort::Value { descending: true } => query.order((value.desc(), id.desc())),
-        ObservationSort::Period { descending: false } => {
-            query.order((period_start.asc(), id.asc()))
-        }
-        ObservationSort::Period { descending: true } => {
-            query.order((period_start.desc(), id.desc()))
-        }
+        ObservationSort::Value => query.order((value.asc(), id.asc())),
+        ObservationSort::ValueDescending => query.order((value.desc(), id.desc())),
+        ObservationSort::Period => query.order((period_start.asc(), id.asc())),
+        ObservationSort::PeriodDescending => query.order((period_start.desc(), id.desc())),
     };
     let rows = query
         .limit(page.limit + 1)
@@ -240,8 +214,12 @@ pub fn list(
         total,
         |o| match sort {
             ObservationSort::Id => ObservationKey::Id(o.id),
-            ObservationSort::Value { .. } => ObservationKey::Value(o.value, o.id),
-            ObservationSort::Period { .. } => ObservationKey::Period(o.period_start, o.id),
+            ObservationSort::Value | ObservationSort::ValueDescending => {
+                ObservationKey::Value(o.value, o.id)
+            }
+            ObservationSort::Period | ObservationSort::PeriodDescending => {
+                ObservationKey::Period(o.period_start, o.id)
+            }
         },
     ))
 }

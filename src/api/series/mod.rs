@@ -91,43 +91,61 @@ pub struct SeriesQuery {
     pub as_of: Option<String>,
     /// First period (default: the first with a value).
     #[param(example = "2019")]
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub from: Option<String>,
     /// Last period (default: the last with a value).
     #[param(example = "2024")]
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub to: Option<String>,
     /// Period kind: `year` (default), `half`, `quarter`, `month`, `year_to_date`.
-    #[param(pattern = "^(year|half|quarter|month|year_to_date)$")]
+    #[param(value_type = Option<PeriodKind>)]
     pub kind: Option<String>,
     /// `level` (default), `change`, `pct_change` (over the previous period of the same kind), `index`.
-    #[param(example = "pct_change", pattern = "^(level|change|pct_change|index)$")]
+    #[param(value_type = Option<Transform>, example = "pct_change")]
     pub transform: Option<String>,
     /// For `index`: the base period (default the first period).
-    #[param(
-        pattern = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$"
-    )]
+    #[param(value_type = Option<crate::domain::PeriodId>)]
     pub base: Option<String>,
     /// `successor`: for a unit formed in 2025, sum its predecessors per period (additive
     /// indicators only; a period is `partial` when a predecessor has no value).
-    #[param(pattern = "^(successor)$")]
+    #[param(value_type = Option<Aggregate>)]
     pub aggregate: Option<String>,
     /// `true`: add a series for each predecessor of a unit formed in 2025.
     #[param(value_type = Option<bool>)]
     pub include_predecessors: Option<String>,
     /// `json` (default), `csv`, or `svg` (a line chart).
-    #[param(example = "svg", pattern = "^(json|csv|svg)$")]
+    #[param(value_type = Option<SeriesFormat>, example = "svg")]
     pub format: Option<String>,
     /// CSV layout: `wide` (default: a row per period, a column per province) or `long`.
-    #[param(pattern = "^(wide|long)$")]
+    #[param(value_type = Option<CsvShape>)]
     pub shape: Option<String>,
     /// Label language: `en` (default) or `vi`.
-    #[param(example = "vi", pattern = "^(en|vi)$")]
+    #[param(value_type = Option<Lang>, example = "vi")]
     pub lang: Option<String>,
+}
+
+crate::domain::vocab::vocabulary! {
+    /// A series as JSON, as a CSV table, or as an SVG line chart.
+    pub enum SeriesFormat {
+        Json = "json",
+        Csv = "csv",
+        Svg = "svg",
+    }
+}
+
+crate::domain::vocab::vocabulary! {
+    /// The CSV layout: a row per period and a column per province, or a row per value.
+    pub enum CsvShape {
+        Wide = "wide",
+        Long = "long",
+    }
+}
+
+crate::domain::vocab::vocabulary! {
+    /// How to combine series: `successor` sums a 2025 unit's predecessors per period.
+    pub enum Aggregate {
+        Successor = "successor",
+    }
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -351,7 +369,7 @@ fn build(conn: &mut DbConnection, catalogue: &Catalogue, r: Request) -> ApiResul
             .to_owned(),
         indicator: indicator.code,
         unit: indicator.unit,
-        transform: Transform::NAMES[[
+        transform: Transform::WORDS[[
             Transform::Level,
             Transform::Change,
             Transform::PctChange,
@@ -398,71 +416,28 @@ async fn get_series(
 ) -> ApiResult<HttpResponse> {
     let q = query.into_inner();
     let lang = params::lang(&req, q.lang.as_deref())?;
-    let accept_csv = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/csv"));
-    let long = match q.shape.as_deref() {
-        None | Some("wide") => false,
-        Some("long") => true,
-        Some(other) => {
-            return Err(ApiError::invalid(
-                "shape",
-                format!("`shape` must be `wide` or `long`, got `{other}`"),
-            ))
-        }
-    };
-    let output = match q.format.as_deref() {
-        Some("json") => Output::Json,
-        Some("csv") => Output::Csv { long },
-        Some("svg") => Output::Svg,
-        Some(other) => {
-            return Err(ApiError::invalid(
-                "format",
-                format!("`format` must be `json`, `csv` or `svg`, got `{other}`"),
-            ))
-        }
-        None if accept_csv => Output::Csv { long },
-        None => Output::Json,
+    let long = params::word::<CsvShape>("shape", q.shape.as_deref())? == Some(CsvShape::Long);
+    let output = match params::format(
+        &req,
+        q.format.as_deref(),
+        &[("text/csv", SeriesFormat::Csv)],
+        SeriesFormat::Json,
+    )? {
+        SeriesFormat::Json => Output::Json,
+        SeriesFormat::Csv => Output::Csv { long },
+        SeriesFormat::Svg => Output::Svg,
     };
     let indicator = q
         .indicator
         .clone()
         .filter(|i| !i.trim().is_empty())
         .ok_or_else(|| ApiError::invalid("indicator", "`indicator` is required"))?;
-    let kind_name = q.kind.as_deref().unwrap_or("year");
-    let kind = PeriodKind::parse(kind_name).ok_or_else(|| {
-        ApiError::invalid(
-            "kind",
-            format!(
-                "`kind` must be one of year, half, quarter, month, year_to_date, got `{kind_name}`"
-            ),
-        )
-    })?;
-    let transform_name = q.transform.as_deref().unwrap_or("level");
-    let transform = Transform::parse(transform_name).ok_or_else(|| {
-        ApiError::invalid(
-            "transform",
-            format!(
-                "`transform` must be one of {}, got `{transform_name}`",
-                Transform::NAMES.join(", ")
-            ),
-        )
-    })?;
+    let kind = params::word("kind", q.kind.as_deref())?.unwrap_or(PeriodKind::Year);
+    let transform = params::word("transform", q.transform.as_deref())?.unwrap_or(Transform::Level);
     let period_of = |name: &str, raw: Option<&str>| -> ApiResult<Option<PeriodId>> {
         raw.map(|s| params::period(name, s)).transpose()
     };
-    let aggregate = match q.aggregate.as_deref() {
-        None => false,
-        Some("successor") => true,
-        Some(other) => {
-            return Err(ApiError::invalid(
-                "aggregate",
-                format!("`aggregate` must be `successor`, got `{other}`"),
-            ))
-        }
-    };
+    let aggregate = params::word::<Aggregate>("aggregate", q.aggregate.as_deref())?.is_some();
     let request = Request {
         indicator,
         provinces: Vec::new(),

@@ -6,38 +6,15 @@ use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate};
 
-/// The kinds of reporting period chiso knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PeriodKind {
-    Year,
-    Half,
-    Quarter,
-    Month,
-    /// The first N months of a year, cumulative.
-    YearToDate,
-}
-
-impl PeriodKind {
-    pub const ALL: [PeriodKind; 5] = [
-        Self::Year,
-        Self::Half,
-        Self::Quarter,
-        Self::Month,
-        Self::YearToDate,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Year => "year",
-            Self::Half => "half",
-            Self::Quarter => "quarter",
-            Self::Month => "month",
-            Self::YearToDate => "year_to_date",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
+crate::domain::vocab::vocabulary! {
+    /// The kinds of reporting period chiso knows.
+    pub enum PeriodKind {
+        Year = "year",
+        Half = "half",
+        Quarter = "quarter",
+        Month = "month",
+        /// The first N months of a year, cumulative.
+        YearToDate = "year_to_date",
     }
 }
 
@@ -57,6 +34,27 @@ pub struct PeriodId {
     year: i32,
     part: Part,
 }
+
+impl PeriodId {
+    /// What [`PeriodId`]'s parser accepts, as a regular expression, for the OpenAPI document.
+    pub const PATTERN: &'static str = r"^(199[0-9]|20[0-9]{2}|2100)(-([Hh]0?[12]|[Qq]0?[1-4]|(0?[1-9]|1[0-2])[Mm]|0[1-9]|1[0-2]))?$";
+}
+
+impl utoipa::PartialSchema for PeriodId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .description(Some(
+                "A reporting period: `2023`, `2022-H1`, `2023-Q3`, `2023-07`, or `2023-11M` (the first \
+                 11 months); equivalent spellings (`2023-6M` for `2023-H1`) are accepted.",
+            ))
+            .pattern(Some(Self::PATTERN))
+            .examples(["2023-11M"])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PeriodId {}
 
 /// Years chiso accepts; the periods table holds [`PeriodId::TABLE_YEARS`].
 const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
