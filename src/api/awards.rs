@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
 use super::listing::{self, ListResponse};
-use super::{params, provinces::resolve_refs, with_read};
+use super::{params, provinces::resolve_refs};
 use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
@@ -145,19 +145,16 @@ async fn list_awards(
     let as_of = params::date("as_of", query.as_of.as_deref())?;
     filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
     let version = Some(catalogue.version);
-    let page = with_read(&req, move |conn| {
-        totals.page(conn, version, "awards", &filter, |conn, known| {
-            store::list(conn, &filter, &page_request, known)
-        })
-    })
-    .await?;
-    Ok(listing::respond(
+    listing::serve(
         &req,
-        shape,
-        "awards",
-        page,
+        totals,
+        ("awards", version),
+        filter,
+        (shape, page_request),
+        store::list,
         AwardView::from,
-    ))
+    )
+    .await
 }
 
 /// Get one award.

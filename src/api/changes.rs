@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::list_query::{ListQuery, NoFilters, PageParams};
 use super::listing::{self, ListResponse};
-use super::{params, with_read};
+use super::params;
 use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::store::changes::{self as store, Change, ChangeFilter};
 
@@ -121,19 +121,16 @@ async fn list_changes(
         until: pinned_version(&req),
     };
     let (shape, page_request) = paging.read(&req, "id")?;
-    let page = with_read(&req, move |conn| {
-        totals.page(conn, None, "changes", &filter, |conn, known| {
-            store::list(conn, &filter, &page_request, known)
-        })
-    })
-    .await?;
-    Ok(listing::respond(
+    listing::serve(
         &req,
-        shape,
-        "changes",
-        page,
+        totals,
+        ("changes", None),
+        filter,
+        (shape, page_request),
+        store::list,
         ChangeView::from,
-    ))
+    )
+    .await
 }
 
 /// An observation's revisions, oldest first: for example estimated in January, final in June,
@@ -165,19 +162,16 @@ async fn observation_history(
         until: pinned_version(&req),
     };
     let (shape, page_request) = paging.read(&req, "id")?;
-    let page = with_read(&req, move |conn| {
-        totals.page(conn, None, "changes", &filter, |conn, known| {
-            store::list(conn, &filter, &page_request, known)
-        })
-    })
-    .await?;
-    Ok(listing::respond(
+    listing::serve(
         &req,
-        shape,
-        "observation-history",
-        page,
+        totals,
+        ("observation-history", None),
+        filter,
+        (shape, page_request),
+        store::list,
         ChangeView::from,
-    ))
+    )
+    .await
 }
 
 /// A vintage's audit trail ends at its version.

@@ -8,8 +8,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
 use super::listing::{self, ListResponse};
+use super::params;
 use super::params::Lang;
-use super::{params, with_read};
 use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
@@ -129,15 +129,16 @@ async fn list_indicators(
     };
     let (shape, page_request) = paging.read(&req, "code")?;
     let lang = shape.lang;
-    let page = with_read(&req, move |conn| {
-        totals.page(conn, None, "indicators", &filter, |conn, known| {
-            store::list(conn, &filter, &page_request, known)
-        })
-    })
-    .await?;
-    Ok(listing::respond(&req, shape, "indicators", page, |i| {
-        IndicatorView::from(i).localized(lang)
-    }))
+    listing::serve(
+        &req,
+        totals,
+        ("indicators", None),
+        filter,
+        (shape, page_request),
+        store::list,
+        |i| IndicatorView::from(i).localized(lang),
+    )
+    .await
 }
 
 /// Get one indicator by code.

@@ -2,7 +2,7 @@
 //! keyset cursors, and CSV output for every list.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::de::DeserializeOwned;
@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 
 use super::list_query::ListShape;
 use crate::api::error::{ApiError, ApiResult};
+use crate::db::DbConnection;
 use crate::store::{Page, PageRequest};
 
 /// A page of a list.
@@ -147,6 +148,65 @@ fn encode_cursor<K: Serialize>(sort: &str, key: &K) -> String {
     })
     .expect("cursor keys serialize");
     URL_SAFE_NO_PAD.encode(json)
+}
+
+/// How a store lists a resource: a page of the rows `filter` selects, counting them only when
+/// the total is not already known.
+pub type StoreList<F, T, K> =
+    fn(&mut DbConnection, &F, &PageRequest<K>, Option<i64>) -> diesel::QueryResult<Page<T, K>>;
+
+/// The end of a list handler: reads the page `filter` selects, with the total counted once per
+/// data version (see [`TotalCache`]), and renders it. `version` is the data version the
+/// request is answered at when the handler already knows it.
+pub async fn serve<F, T, K, V>(
+    req: &HttpRequest,
+    totals: web::Data<TotalCache>,
+    resource: (&'static str, Option<i64>),
+    filter: F,
+    page: (ListShape, PageRequest<K>),
+    list: StoreList<F, T, K>,
+    view: impl Fn(T) -> V,
+) -> ApiResult<HttpResponse>
+where
+    F: std::fmt::Debug + Clone + Send + 'static,
+    T: Send + 'static,
+    K: Serialize + Clone + Send + 'static,
+    V: Serialize + Default,
+{
+    let rows = |_: &mut DbConnection, rows| Ok(rows);
+    serve_with(req, totals, resource, filter, page, (list, rows), view).await
+}
+
+/// [`serve`], with the page's rows completed from the database (`rows`) in the same read.
+pub async fn serve_with<F, T, U, K, V, R>(
+    req: &HttpRequest,
+    totals: web::Data<TotalCache>,
+    (resource, version): (&'static str, Option<i64>),
+    filter: F,
+    (shape, page_request): (ListShape, PageRequest<K>),
+    (list, rows): (StoreList<F, T, K>, R),
+    view: impl Fn(U) -> V,
+) -> ApiResult<HttpResponse>
+where
+    F: std::fmt::Debug + Clone + Send + 'static,
+    T: Send + 'static,
+    U: Send + 'static,
+    K: Serialize + Clone + Send + 'static,
+    V: Serialize + Default,
+    R: FnOnce(&mut DbConnection, Vec<T>) -> ApiResult<Vec<U>> + Clone + Send + 'static,
+{
+    let page = super::with_read(req, move |conn| {
+        let page = totals.page(conn, version, resource, &filter, |conn, known| {
+            list(conn, &filter, &page_request, known)
+        })?;
+        Ok(Page {
+            rows: rows(conn, page.rows)?,
+            total: page.total,
+            next: page.next,
+        })
+    })
+    .await?;
+    Ok(respond(req, shape, resource, page, view))
 }
 
 /// Renders a page as JSON or CSV, with the `Link` header to the next page.

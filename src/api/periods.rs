@@ -111,19 +111,16 @@ async fn list_periods(
         ends_by: params::to_period(query.to.as_deref())?,
     };
     let (shape, page_request) = paging.read::<PeriodKey>(&req, "start_date")?;
-    let page = with_read(&req, move |conn| {
-        totals.page(conn, None, "periods", &filter, |conn, known| {
-            store::list(conn, &filter, &page_request, known)
-        })
-    })
-    .await?;
-    Ok(listing::respond(
+    listing::serve(
         &req,
-        shape,
-        "periods",
-        page,
+        totals,
+        ("periods", None),
+        filter,
+        (shape, page_request),
+        store::list,
         PeriodView::from,
-    ))
+    )
+    .await
 }
 
 /// Get one period. Equivalent spellings resolve to the canonical id (`2023-6M` is `2023-H1`).

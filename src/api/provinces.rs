@@ -254,22 +254,17 @@ async fn list_provinces(
     };
     let (shape, page_request) = paging.read(&req, "id")?;
     let lang = shape.lang;
-    let (page, views) = with_read(&req, move |conn| {
-        let mut page = totals.page(conn, None, "provinces", &filter, |conn, known| {
-            store::list(conn, &filter, &page_request, known)
-        })?;
-        let views = views(conn, std::mem::take(&mut page.rows), in_force_on)?;
-        Ok((page, views))
-    })
-    .await?;
-    let page = crate::store::Page {
-        rows: views,
-        total: page.total,
-        next: page.next,
-    };
-    Ok(listing::respond(&req, shape, "provinces", page, |v| {
-        v.localized(lang)
-    }))
+    let with_lineage = move |conn: &mut DbConnection, rows| views(conn, rows, in_force_on);
+    listing::serve_with(
+        &req,
+        totals,
+        ("provinces", None),
+        filter,
+        (shape, page_request),
+        (store::list, with_lineage),
+        |v| v.localized(lang),
+    )
+    .await
 }
 
 /// Which unit a code means on a date.

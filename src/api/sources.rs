@@ -9,7 +9,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
 use super::listing::{self, ListResponse};
-use super::{params, with_read};
+use super::params;
 use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
@@ -107,19 +107,16 @@ async fn list_sources(
         published_to: params::date("published_to", query.published_to.as_deref())?,
     };
     let (shape, page_request) = paging.read(&req, "id")?;
-    let page = with_read(&req, move |conn| {
-        totals.page(conn, None, "sources", &filter, |conn, known| {
-            store::list(conn, &filter, &page_request, known)
-        })
-    })
-    .await?;
-    Ok(listing::respond(
+    listing::serve(
         &req,
-        shape,
-        "sources",
-        page,
+        totals,
+        ("sources", None),
+        filter,
+        (shape, page_request),
+        store::list,
         SourceView::from,
-    ))
+    )
+    .await
 }
 
 /// Get one source.

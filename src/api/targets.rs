@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
 use super::listing::{self, ListResponse};
-use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_read};
+use super::{indicators::resolve_codes, params, provinces::resolve_refs};
 use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
@@ -206,19 +206,19 @@ async fn list_targets(
     filter.province_ids = resolve_refs(&catalogue, "province", &province_refs, as_of)?;
     filter.indicator_codes = resolve_codes(&catalogue, "indicator", &filter.indicator_codes)?;
     let version = Some(catalogue.version);
-    let page = with_read(&req, move |conn| {
-        let page = totals.page(conn, version, "targets", &filter, |conn, known| {
-            store::list(conn, &filter, &page_request, known)
-        })?;
-        let views = with_actuals(conn, page.rows.into_iter().map(TargetView::from).collect())?;
-        Ok(crate::store::Page {
-            rows: views,
-            total: page.total,
-            next: page.next,
-        })
-    })
-    .await?;
-    Ok(listing::respond(&req, shape, "targets", page, |v| v))
+    let with_actuals = |conn: &mut DbConnection, rows: Vec<Target>| {
+        with_actuals(conn, rows.into_iter().map(TargetView::from).collect())
+    };
+    listing::serve_with(
+        &req,
+        totals,
+        ("targets", version),
+        filter,
+        (shape, page_request),
+        (store::list, with_actuals),
+        |v| v,
+    )
+    .await
 }
 
 /// Get one target.
