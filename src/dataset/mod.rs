@@ -22,20 +22,23 @@ use crate::store::{
 
 /// The CSV files, as compiled into the binary.
 pub const EMBEDDED: [(&str, &str); 8] = [
-    ("provinces.csv", include_str!("../data/provinces.csv")),
+    ("provinces.csv", include_str!("../../data/provinces.csv")),
     (
         "province_names.csv",
-        include_str!("../data/province_names.csv"),
+        include_str!("../../data/province_names.csv"),
     ),
     (
         "province_lineage.csv",
-        include_str!("../data/province_lineage.csv"),
+        include_str!("../../data/province_lineage.csv"),
     ),
-    ("indicators.csv", include_str!("../data/indicators.csv")),
-    ("sources.csv", include_str!("../data/sources.csv")),
-    ("observations.csv", include_str!("../data/observations.csv")),
-    ("targets.csv", include_str!("../data/targets.csv")),
-    ("awards.csv", include_str!("../data/awards.csv")),
+    ("indicators.csv", include_str!("../../data/indicators.csv")),
+    ("sources.csv", include_str!("../../data/sources.csv")),
+    (
+        "observations.csv",
+        include_str!("../../data/observations.csv"),
+    ),
+    ("targets.csv", include_str!("../../data/targets.csv")),
+    ("awards.csv", include_str!("../../data/awards.csv")),
 ];
 
 #[derive(Debug, Deserialize)]
