@@ -15,7 +15,7 @@ use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::input::Errors;
+use crate::input::indicator::{validate_indicator, IndicatorInput};
 use crate::store::catalogue::Catalogue;
 use crate::store::indicators::{self as store, Indicator, IndicatorFilter};
 
@@ -186,28 +186,6 @@ pub fn resolve_codes(catalogue: &Catalogue, name: &str, refs: &[String]) -> ApiR
     Ok(codes)
 }
 
-/// An indicator to write (admins only); `code` is chosen by the client.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "code": "fiber_households", "name_vi": "Hộ gia đình có cáp quang", "name_en": "Households with fibre",
-    "description_vi": "Số hộ gia đình có kết nối cáp quang.", "description_en": "Households with a fibre connection.",
-    "unit": "households", "category": "telecom", "direction": "higher", "additive": true
-}))]
-pub struct IndicatorInput {
-    pub code: String,
-    pub name_vi: String,
-    pub name_en: String,
-    pub description_vi: String,
-    pub description_en: String,
-    pub unit: String,
-    pub category: String,
-    /// `higher` or `lower` is better.
-    pub direction: String,
-    /// Whether values can be summed across provinces.
-    pub additive: bool,
-}
-
 /// Indicators are written by admins: observations depend on their unit.
 pub struct IndicatorEdit;
 
@@ -237,54 +215,8 @@ impl Editable for IndicatorEdit {
         conn: &mut DbConnection,
         input: IndicatorInput,
     ) -> ApiResult<Result<Indicator, Vec<FieldError>>> {
-        let mut errors = Errors::default();
-        let code_ok = !input.code.is_empty()
-            && input.code.len() <= 80
-            && input
-                .code
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-        if !code_ok {
-            errors.add(
-                "/code",
-                format!(
-                    "`{}` is not a code: lowercase ASCII letters, digits and `_`",
-                    input.code
-                ),
-            );
-        }
-        for (pointer, text) in [
-            ("/name_vi", &input.name_vi),
-            ("/name_en", &input.name_en),
-            ("/unit", &input.unit),
-        ] {
-            if text.trim().is_empty() {
-                errors.add(pointer, "must not be empty");
-            }
-        }
-        errors.one_of("/category", &input.category, vocab::CATEGORIES);
-        errors.one_of("/direction", &input.direction, vocab::DIRECTIONS);
-        // Observations carry their indicator's unit: it cannot change under them.
         let units = crate::store::observations::units_in_use(conn, &input.code)?;
-        if let Some(other) = units.iter().find(|u| **u != input.unit) {
-            errors.add("/unit", format!("observations of `{}` are in `{other}`: the unit cannot change while they exist", input.code));
-        }
-        Ok(errors.finish(|| Indicator {
-            search_text: crate::store::indicators::search_text(
-                &input.code,
-                &input.name_vi,
-                &input.name_en,
-            ),
-            code: input.code,
-            name_vi: input.name_vi,
-            name_en: input.name_en,
-            description_vi: input.description_vi,
-            description_en: input.description_en,
-            unit: input.unit,
-            category: input.category,
-            direction: input.direction,
-            additive: input.additive,
-        }))
+        Ok(validate_indicator(input, &units))
     }
     fn insert(conn: &mut DbConnection, valid: &Indicator) -> ApiResult<String> {
         store::insert(conn, valid)?;

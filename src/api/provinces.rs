@@ -18,7 +18,7 @@ use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
 use crate::error::FieldError;
-use crate::input::Errors;
+use crate::input::province::{validate_province, ProvinceContext, ProvinceInput};
 use crate::store::catalogue::Catalogue;
 use crate::store::provinces::{self as store, FormerName, LineageLink, Province, ProvinceFilter};
 
@@ -356,26 +356,6 @@ pub fn resolve_refs(
     Ok(ids)
 }
 
-/// A province to write (admins only); `id` is the slug the client chooses. Lineage links are
-/// part of the curated dataset and are not edited here.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "id": "bac-giang", "gso_code": "24", "iso_code": "VN-54", "name_vi": "Bắc Giang", "name_en": "Bac Giang",
-    "kind": "province", "region": "northern_midlands_mountains", "valid_from": "1997-01-01", "valid_to": "2025-06-30"
-}))]
-pub struct ProvinceInput {
-    pub id: String,
-    pub gso_code: String,
-    pub iso_code: Option<String>,
-    pub name_vi: String,
-    pub name_en: String,
-    pub kind: String,
-    pub region: String,
-    pub valid_from: Option<NaiveDate>,
-    pub valid_to: Option<NaiveDate>,
-}
-
 /// Provinces are written by admins.
 pub struct ProvinceEdit;
 
@@ -416,79 +396,8 @@ impl Editable for ProvinceEdit {
         conn: &mut DbConnection,
         input: ProvinceInput,
     ) -> ApiResult<Result<Province, Vec<FieldError>>> {
-        let mut errors = Errors::default();
-        super::sources::check_slug(&mut errors, "/id", &input.id);
-        if input.gso_code.len() != 2 || !input.gso_code.bytes().all(|b| b.is_ascii_digit()) {
-            errors.add(
-                "/gso_code",
-                format!("`{}` is not a two-digit GSO code", input.gso_code),
-            );
-        } else if let Some(holder) = store::gso_code_holders(
-            conn,
-            &input.gso_code,
-            &input.id,
-            input.valid_from,
-            input.valid_to,
-        )?
-        .first()
-        {
-            let span = |d: Option<NaiveDate>| d.map_or("…".to_owned(), |d| d.to_string());
-            errors.add(
-                "/gso_code",
-                format!(
-                    "GSO code {} belongs to `{}` ({} to {}) over part of this unit's period: a code names one unit at any date",
-                    input.gso_code,
-                    holder.id,
-                    span(holder.valid_from),
-                    span(holder.valid_to)
-                ),
-            );
-        }
-        if let Some(iso) = &input.iso_code {
-            let ok = iso.len() >= 4
-                && iso.starts_with("VN-")
-                && iso[3..]
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
-            if !ok {
-                errors.add(
-                    "/iso_code",
-                    format!("`{iso}` is not an ISO 3166-2:VN code like VN-54"),
-                );
-            }
-        }
-        for (pointer, text) in [("/name_vi", &input.name_vi), ("/name_en", &input.name_en)] {
-            if text.trim().is_empty() {
-                errors.add(pointer, "must not be empty");
-            }
-        }
-        errors.one_of("/kind", &input.kind, vocab::PROVINCE_KINDS);
-        errors.one_of("/region", &input.region, vocab::REGIONS);
-        if let (Some(from), Some(to)) = (input.valid_from, input.valid_to) {
-            if from > to {
-                errors.add(
-                    "/valid_to",
-                    format!("ends ({to}) before it starts ({from})"),
-                );
-            }
-        }
-        let former = store::former_names(conn, Some(std::slice::from_ref(&input.id)))?;
-        Ok(errors.finish(|| {
-            let mut province = Province {
-                search_text: String::new(),
-                id: input.id,
-                gso_code: input.gso_code,
-                iso_code: input.iso_code,
-                name_vi: input.name_vi,
-                name_en: input.name_en,
-                kind: input.kind,
-                region: input.region,
-                valid_from: input.valid_from,
-                valid_to: input.valid_to,
-            };
-            province.search_text = store::search_text(&province, &former);
-            province
-        }))
+        let context = ProvinceContext::load(conn, &input)?;
+        Ok(validate_province(&context, input))
     }
     fn insert(conn: &mut DbConnection, valid: &Province) -> ApiResult<String> {
         store::insert(conn, valid)?;

@@ -14,7 +14,7 @@ use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::error::FieldError;
-use crate::input::Errors;
+use crate::input::source::{validate_source, SourceInput};
 use crate::store::sources::{self as store, Source, SourceFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -138,47 +138,6 @@ async fn get_source(
     super::edit::fetch::<SourceEdit>(&req, path.into_inner(), query.lang.as_deref()).await
 }
 
-/// A slug: lowercase ASCII letters, digits and single hyphens.
-pub fn check_slug(errors: &mut Errors, pointer: &str, id: &str) {
-    let ok = !id.is_empty()
-        && id.len() <= 100
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !id.starts_with('-')
-        && !id.ends_with('-')
-        && !id.contains("--");
-    if !ok {
-        errors.add(
-            pointer,
-            format!("`{id}` is not a slug: lowercase ASCII letters, digits and single hyphens"),
-        );
-    }
-}
-
-/// A source to write; `id` is the slug the client chooses.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "id": "dak-nong-tt-tt-2023-tong-ket", "title": "Hội nghị tổng kết ngành Thông tin và Truyền thông Đắk Nông năm 2023",
-    "publisher": "Báo Môi Trường và Đô Thị", "published_on": "2024-01-18", "language": "vi"
-}))]
-pub struct SourceInput {
-    /// A slug: lowercase ASCII letters, digits and single hyphens.
-    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 100)]
-    pub id: String,
-    pub title: String,
-    pub publisher: Option<String>,
-    pub published_on: Option<NaiveDate>,
-    /// An http(s) URL; empty means none.
-    #[schema(pattern = r"^(https?://[^\x00-\x1F\x7F-\x9F]*)?$")]
-    pub url: Option<String>,
-    /// ISO 639-1; default `vi`.
-    #[schema(pattern = r"^[a-z]{2}$")]
-    pub language: Option<String>,
-    pub seed_file: Option<String>,
-}
-
 /// Sources are written by editors.
 pub struct SourceEdit;
 
@@ -204,33 +163,7 @@ impl Editable for SourceEdit {
         _conn: &mut DbConnection,
         input: SourceInput,
     ) -> ApiResult<Result<Source, Vec<FieldError>>> {
-        let mut errors = Errors::default();
-        check_slug(&mut errors, "/id", &input.id);
-        if input.title.trim().is_empty() {
-            errors.add("/title", "a source needs a title");
-        }
-        let url = input.url.filter(|u| !u.trim().is_empty());
-        if let Some(url) = &url {
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                errors.add("/url", "must be an http(s) URL");
-            }
-        }
-        let language = input.language.unwrap_or_else(|| "vi".to_owned());
-        if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_lowercase()) {
-            errors.add(
-                "/language",
-                format!("`{language}` is not an ISO 639-1 code"),
-            );
-        }
-        Ok(errors.finish(|| Source {
-            id: input.id,
-            title: input.title,
-            publisher: input.publisher,
-            published_on: input.published_on,
-            url,
-            language,
-            seed_file: input.seed_file,
-        }))
+        Ok(validate_source(input))
     }
     fn insert(conn: &mut DbConnection, valid: &Source) -> ApiResult<String> {
         store::insert(conn, valid)?;

@@ -1,10 +1,16 @@
 //! What a write must satisfy, in one place for every way data comes in: the API's writes,
-//! `chiso import` and `POST /imports`. Inputs are parsed and checked against the catalogue
+//! `chiso import`, `POST /imports` and the shipped dataset (`dataset`), whose CSV rows are read
+//! into the same inputs. Inputs are parsed and checked against the catalogue
 //! (`store::catalogue`), and every refusal names its field as a JSON pointer. Nothing here
 //! knows HTTP.
 
+pub mod award;
+pub mod indicator;
 pub mod observation;
+pub mod province;
 pub mod refs;
+pub mod source;
+pub mod target;
 
 use crate::error::FieldError;
 
@@ -43,5 +49,23 @@ impl Errors {
         } else {
             Err(self.0)
         }
+    }
+}
+
+/// A slug: lowercase ASCII letters, digits and single hyphens.
+pub fn check_slug(errors: &mut Errors, pointer: &str, id: &str) {
+    let ok = !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+        && !id.contains("--");
+    if !ok {
+        errors.add(
+            pointer,
+            format!("`{id}` is not a slug: lowercase ASCII letters, digits and single hyphens"),
+        );
     }
 }

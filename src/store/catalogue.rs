@@ -29,6 +29,24 @@ impl Catalogue {
             .order(indicators::code.asc())
             .select(Indicator::as_select())
             .load(conn)?;
+        let sources: Vec<String> = sources::table.select(sources::id).load(conn)?;
+        Ok(Self::from_rows(
+            version,
+            Registry::load(conn)?,
+            indicators,
+            sources,
+        ))
+    }
+
+    /// The catalogue of rows in memory: what `load` read, or the shipped dataset's, which its
+    /// figures are validated against before anything is stored. Where a name is shared, the
+    /// first indicator given wins.
+    pub fn from_rows(
+        version: i64,
+        provinces: Registry,
+        indicators: Vec<Indicator>,
+        source_ids: impl IntoIterator<Item = String>,
+    ) -> Self {
         let by_code = indicators
             .iter()
             .enumerate()
@@ -39,15 +57,14 @@ impl Catalogue {
             by_name.entry(fold(&ind.name_vi)).or_insert(i);
             by_name.entry(fold(&ind.name_en)).or_insert(i);
         }
-        let sources = sources::table.select(sources::id).load(conn)?;
-        Ok(Catalogue {
+        Catalogue {
             version,
-            provinces: Registry::load(conn)?,
+            provinces,
             indicators,
             by_code,
             by_name,
-            sources: sources.into_iter().collect(),
-        })
+            sources: source_ids.into_iter().collect(),
+        }
     }
 
     /// The catalogue as `conn` sees it now, uncached: what a write validates against, inside

@@ -197,18 +197,24 @@ pub fn gso_code_holders(
         .load(conn)?;
     Ok(holders
         .into_iter()
-        .filter(|p| {
-            let starts_before_end = match (p.valid_from, to) {
-                (Some(start), Some(end)) => start <= end,
-                _ => true,
-            };
-            let ends_after_start = match (p.valid_to, from) {
-                (Some(end), Some(start)) => end >= start,
-                _ => true,
-            };
-            starts_before_end && ends_after_start
-        })
+        .filter(|p| spans_overlap((p.valid_from, p.valid_to), (from, to)))
         .collect())
+}
+
+/// Whether two spans `from..=to` share a date; an open end is unbounded.
+pub fn spans_overlap(
+    (a_from, a_to): (Option<NaiveDate>, Option<NaiveDate>),
+    (b_from, b_to): (Option<NaiveDate>, Option<NaiveDate>),
+) -> bool {
+    let starts_before_end = match (a_from, b_to) {
+        (Some(start), Some(end)) => start <= end,
+        _ => true,
+    };
+    let ends_after_start = match (a_to, b_from) {
+        (Some(end), Some(start)) => end >= start,
+        _ => true,
+    };
+    starts_before_end && ends_after_start
 }
 
 pub fn upsert(conn: &mut DbConnection, row: &Province) -> QueryResult<usize> {

@@ -41,16 +41,18 @@ impl Registry {
             .order(provinces::id.asc())
             .select(Province::as_select())
             .load(conn)?;
+        Ok(Self::from_rows(all, former_names(conn, None)?))
+    }
+
+    /// The registry of rows in memory: what `load` read, or the shipped dataset's before it is
+    /// stored. Where a reference names several units equally, the first given wins.
+    pub fn from_rows(all: Vec<Province>, former: Vec<FormerName>) -> Self {
         let by_id = all
             .iter()
             .enumerate()
-            .map(|(i, p): (usize, &Province)| (p.id.clone(), i))
+            .map(|(i, p)| (p.id.clone(), i))
             .collect();
-        Ok(Registry {
-            all,
-            by_id,
-            former: former_names(conn, None)?,
-        })
+        Registry { all, by_id, former }
     }
 
     /// The unit with this slug.
