@@ -184,6 +184,7 @@ impl Editable for AwardEdit {
     type View = AwardView;
     type Valid = NewAward;
     type Key = i32;
+    type Store = store::Awards;
 
     fn parse_key(raw: &str) -> ApiResult<i32> {
         params::id("award", raw)
@@ -204,17 +205,6 @@ impl Editable for AwardEdit {
             &valid.quote,
             &valid.recipient_kind,
         )?)
-    }
-    fn insert(conn: &mut DbConnection, valid: &NewAward) -> ApiResult<i32> {
-        Ok(store::insert(conn, valid)?)
-    }
-    fn update(conn: &mut DbConnection, key: &i32, valid: &NewAward) -> ApiResult<()> {
-        store::update(conn, *key, valid)?;
-        Ok(())
-    }
-    fn delete(conn: &mut DbConnection, key: &i32) -> ApiResult<()> {
-        store::delete(conn, *key)?;
-        Ok(())
     }
 }
 

@@ -13,7 +13,7 @@ use super::with_read;
 use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::domain::citation::{Cited, Figure, Language, Retrieval, SourceRef};
 use crate::domain::PeriodId;
-use crate::store;
+use crate::store::{self, Keyed};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(cite_observation)
@@ -77,15 +77,12 @@ async fn cite_observation(
     query: web::Query<CitationQuery>,
     catalogue: CatalogueRef,
 ) -> ApiResult<HttpResponse> {
-    let id = params::id("observation", &path.into_inner())?;
     let (lang, format) = negotiate(&req, &query)?;
-    let (o, source) = with_read(&req, move |conn| {
-        let o = store::observations::find(conn, id)?
-            .ok_or_else(|| ApiError::not_found("observation", id.to_string()))?;
-        let source = source_of(conn, o.source_id.as_deref())?;
-        Ok((o, source))
-    })
-    .await?;
+    let (id, o, source) =
+        read_cited::<store::observations::Observations>(&req, "observation", &path, |o| {
+            o.source_id.as_deref()
+        })
+        .await?;
     let cited = Cited {
         place: place(&catalogue, &o.province_id, Some(o.period_end), lang),
         what: indicator_name(&catalogue, &o.indicator_code, lang),
@@ -124,15 +121,10 @@ async fn cite_target(
     query: web::Query<CitationQuery>,
     catalogue: CatalogueRef,
 ) -> ApiResult<HttpResponse> {
-    let id = params::id("target", &path.into_inner())?;
     let (lang, format) = negotiate(&req, &query)?;
-    let (t, source) = with_read(&req, move |conn| {
-        let t = store::targets::find(conn, id)?
-            .ok_or_else(|| ApiError::not_found("target", id.to_string()))?;
-        let source = source_of(conn, t.source_id.as_deref())?;
-        Ok((t, source))
-    })
-    .await?;
+    let (id, t, source) =
+        read_cited::<store::targets::Targets>(&req, "target", &path, |t| t.source_id.as_deref())
+            .await?;
     let cited = Cited {
         place: place(&catalogue, &t.province_id, Some(t.period_end), lang),
         what: indicator_name(&catalogue, &t.indicator_code, lang),
@@ -169,15 +161,10 @@ async fn cite_award(
     query: web::Query<CitationQuery>,
     catalogue: CatalogueRef,
 ) -> ApiResult<HttpResponse> {
-    let id = params::id("award", &path.into_inner())?;
     let (lang, format) = negotiate(&req, &query)?;
-    let (a, source) = with_read(&req, move |conn| {
-        let a = store::awards::find(conn, id)?
-            .ok_or_else(|| ApiError::not_found("award", id.to_string()))?;
-        let source = source_of(conn, Some(&a.source_id))?;
-        Ok((a, source))
-    })
-    .await?;
+    let (id, a, source) =
+        read_cited::<store::awards::Awards>(&req, "award", &path, |a| Some(a.source_id.as_str()))
+            .await?;
     let period = a
         .period_id
         .as_deref()
@@ -217,6 +204,28 @@ fn negotiate(req: &HttpRequest, query: &CitationQuery) -> ApiResult<(Lang, Citat
         CitationFormat::Json,
     )?;
     Ok((lang, format))
+}
+
+/// The item `raw_id` names, and the source it cites, read at one data version.
+async fn read_cited<S>(
+    req: &HttpRequest,
+    resource: &'static str,
+    raw_id: &str,
+    source_id: fn(&S::Row) -> Option<&str>,
+) -> ApiResult<(i32, S::Row, Option<SourceRef>)>
+where
+    S: Keyed<Key = i32>,
+    S::Row: Send + 'static,
+{
+    let id = params::id(resource, raw_id)?;
+    let (row, source) = with_read(req, move |conn| {
+        let row =
+            S::find(conn, &id)?.ok_or_else(|| ApiError::not_found(resource, id.to_string()))?;
+        let source = source_of(conn, source_id(&row))?;
+        Ok((row, source))
+    })
+    .await?;
+    Ok((id, row, source))
 }
 
 fn source_of(conn: &mut crate::db::DbConnection, id: Option<&str>) -> ApiResult<Option<SourceRef>> {

@@ -198,6 +198,7 @@ impl Editable for IndicatorEdit {
     type View = IndicatorView;
     type Valid = Indicator;
     type Key = String;
+    type Store = store::Indicators;
 
     fn parse_key(raw: &str) -> ApiResult<String> {
         Ok(raw.to_owned())
@@ -217,18 +218,6 @@ impl Editable for IndicatorEdit {
     ) -> ApiResult<Result<Indicator, Vec<FieldError>>> {
         let units = crate::store::observations::units_in_use(conn, &input.code)?;
         Ok(validate_indicator(input, &units))
-    }
-    fn insert(conn: &mut DbConnection, valid: &Indicator) -> ApiResult<String> {
-        store::insert(conn, valid)?;
-        Ok(valid.code.clone())
-    }
-    fn update(conn: &mut DbConnection, key: &String, valid: &Indicator) -> ApiResult<()> {
-        store::update(conn, key, valid)?;
-        Ok(())
-    }
-    fn delete(conn: &mut DbConnection, key: &String) -> ApiResult<()> {
-        store::delete(conn, key)?;
-        Ok(())
     }
 }
 

@@ -283,6 +283,7 @@ impl Editable for ObservationEdit {
     type View = ObservationView;
     type Valid = NewObservation;
     type Key = i32;
+    type Store = store::Observations;
 
     fn parse_key(raw: &str) -> ApiResult<i32> {
         params::id("observation", raw)
@@ -312,17 +313,6 @@ impl Editable for ObservationEdit {
             &valid.indicator_code,
             &valid.period_id,
         )?)
-    }
-    fn insert(conn: &mut DbConnection, valid: &NewObservation) -> ApiResult<i32> {
-        Ok(store::insert(conn, valid)?)
-    }
-    fn update(conn: &mut DbConnection, key: &i32, valid: &NewObservation) -> ApiResult<()> {
-        store::update(conn, *key, valid)?;
-        Ok(())
-    }
-    fn delete(conn: &mut DbConnection, key: &i32) -> ApiResult<()> {
-        store::delete(conn, *key)?;
-        Ok(())
     }
 }
 

@@ -376,6 +376,7 @@ impl Editable for ProvinceEdit {
     type View = ProvinceView;
     type Valid = Province;
     type Key = String;
+    type Store = store::Provinces;
 
     fn parse_key(raw: &str) -> ApiResult<String> {
         Ok(raw.to_owned())
@@ -398,18 +399,6 @@ impl Editable for ProvinceEdit {
     ) -> ApiResult<Result<Province, Vec<FieldError>>> {
         let context = ProvinceContext::load(conn, &input)?;
         Ok(validate_province(&context, input))
-    }
-    fn insert(conn: &mut DbConnection, valid: &Province) -> ApiResult<String> {
-        store::insert(conn, valid)?;
-        Ok(valid.id.clone())
-    }
-    fn update(conn: &mut DbConnection, key: &String, valid: &Province) -> ApiResult<()> {
-        store::update(conn, key, valid)?;
-        Ok(())
-    }
-    fn delete(conn: &mut DbConnection, key: &String) -> ApiResult<()> {
-        store::delete(conn, key)?;
-        Ok(())
     }
 }
 

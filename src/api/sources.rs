@@ -149,6 +149,7 @@ impl Editable for SourceEdit {
     type View = SourceView;
     type Valid = Source;
     type Key = String;
+    type Store = store::Sources;
 
     fn parse_key(raw: &str) -> ApiResult<String> {
         Ok(raw.to_owned())
@@ -164,18 +165,6 @@ impl Editable for SourceEdit {
         input: SourceInput,
     ) -> ApiResult<Result<Source, Vec<FieldError>>> {
         Ok(validate_source(input))
-    }
-    fn insert(conn: &mut DbConnection, valid: &Source) -> ApiResult<String> {
-        store::insert(conn, valid)?;
-        Ok(valid.id.clone())
-    }
-    fn update(conn: &mut DbConnection, key: &String, valid: &Source) -> ApiResult<()> {
-        store::update(conn, key, valid)?;
-        Ok(())
-    }
-    fn delete(conn: &mut DbConnection, key: &String) -> ApiResult<()> {
-        store::delete(conn, key)?;
-        Ok(())
     }
 }
 

@@ -251,6 +251,7 @@ impl Editable for TargetEdit {
     type View = TargetView;
     type Valid = NewTarget;
     type Key = i32;
+    type Store = store::Targets;
 
     fn parse_key(raw: &str) -> ApiResult<i32> {
         params::id("target", raw)
@@ -274,17 +275,6 @@ impl Editable for TargetEdit {
             &valid.indicator_code,
             &valid.period_id,
         )?)
-    }
-    fn insert(conn: &mut DbConnection, valid: &NewTarget) -> ApiResult<i32> {
-        Ok(store::insert(conn, valid)?)
-    }
-    fn update(conn: &mut DbConnection, key: &i32, valid: &NewTarget) -> ApiResult<()> {
-        store::update(conn, *key, valid)?;
-        Ok(())
-    }
-    fn delete(conn: &mut DbConnection, key: &i32) -> ApiResult<()> {
-        store::delete(conn, *key)?;
-        Ok(())
     }
 }
 

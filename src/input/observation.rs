@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::refs::{self, NumberInput};
+use super::refs::{self, CheckedFigure, FigureFields, NumberInput};
 use super::Errors;
 use crate::domain::vocab;
 use crate::error::FieldError;
@@ -47,30 +47,25 @@ pub fn validate_observation(
     input: ObservationInput,
 ) -> Result<NewObservation, Vec<FieldError>> {
     let mut errors = Errors::default();
-    let period = refs::period(&mut errors, "/period_id", &input.period_id);
-    let span = period.map(|p| (p.start_date(), p.end_date()));
-    let province = refs::province(
+    let CheckedFigure {
+        period,
+        province,
+        indicator,
+        unit,
+        figure,
+        value_text,
+    } = refs::checked_figure(
         catalogue,
         &mut errors,
-        "/province_id",
-        &input.province_id,
-        span,
-    );
-    let indicator = refs::indicator(
-        catalogue,
-        &mut errors,
-        "/indicator_code",
-        &input.indicator_code,
-    );
-    let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
-    let unit_of_indicator = indicator.map(|i| i.unit.as_str());
-    let figure = refs::figure(&mut errors, "/value", &input.value, unit_of_indicator);
-    let value_text = refs::printed_text(
-        &mut errors,
-        "/value_text",
-        input.value_text.clone(),
-        figure.as_ref(),
-        unit_of_indicator,
+        FigureFields {
+            province_id: &input.province_id,
+            indicator_code: &input.indicator_code,
+            period_id: &input.period_id,
+            unit: input.unit.as_deref(),
+            value: ("/value", &input.value),
+            value_text: input.value_text.clone(),
+            source_id: input.source_id.as_deref(),
+        },
     );
     let status = input.status.clone().unwrap_or_else(|| {
         if figure.as_ref().is_some_and(|f| f.estimated) {
@@ -88,12 +83,6 @@ pub fn validate_observation(
     if let Some(q) = &qualifier {
         errors.one_of("/qualifier", q, vocab::QUALIFIERS);
     }
-    refs::source(
-        catalogue,
-        &mut errors,
-        "/source_id",
-        input.source_id.as_deref(),
-    );
     let is_rank = indicator.is_some_and(|i| i.unit == "rank");
     let printed_of = figure.as_ref().and_then(|f| f.denominator);
     errors.finish(|| {

@@ -245,3 +245,57 @@ pub fn source(catalogue: &Catalogue, errors: &mut Errors, pointer: &str, id: Opt
         }
     }
 }
+
+/// The fields an observation and a target share: a figure of an indicator, for a province and
+/// a period, printed in `value_text`, cited to a source.
+pub struct FigureFields<'a> {
+    pub province_id: &'a str,
+    pub indicator_code: &'a str,
+    pub period_id: &'a str,
+    pub unit: Option<&'a str>,
+    /// The value's field, as a JSON pointer, and the value.
+    pub value: (&'a str, &'a NumberInput),
+    pub value_text: Option<String>,
+    pub source_id: Option<&'a str>,
+}
+
+/// Those fields checked against the catalogue; what failed is `None` and recorded in `errors`.
+pub struct CheckedFigure<'c> {
+    pub period: Option<PeriodId>,
+    pub province: Option<String>,
+    pub indicator: Option<&'c Indicator>,
+    pub unit: String,
+    pub figure: Option<Figure>,
+    pub value_text: Option<String>,
+}
+
+pub fn checked_figure<'c>(
+    catalogue: &'c Catalogue,
+    errors: &mut Errors,
+    fields: FigureFields<'_>,
+) -> CheckedFigure<'c> {
+    let period = period(errors, "/period_id", fields.period_id);
+    let span = period.map(|p| (p.start_date(), p.end_date()));
+    let province = province(catalogue, errors, "/province_id", fields.province_id, span);
+    let indicator = indicator(catalogue, errors, "/indicator_code", fields.indicator_code);
+    let unit = self::unit(errors, "/unit", fields.unit, indicator);
+    let unit_of_indicator = indicator.map(|i| i.unit.as_str());
+    let (pointer, value) = fields.value;
+    let figure = figure(errors, pointer, value, unit_of_indicator);
+    let value_text = printed_text(
+        errors,
+        "/value_text",
+        fields.value_text,
+        figure.as_ref(),
+        unit_of_indicator,
+    );
+    source(catalogue, errors, "/source_id", fields.source_id);
+    CheckedFigure {
+        period,
+        province,
+        indicator,
+        unit,
+        figure,
+        value_text,
+    }
+}

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::refs::{self, NumberInput};
+use super::refs::{self, FigureFields, NumberInput};
 use super::Errors;
 use crate::domain::vocab;
 use crate::error::FieldError;
@@ -40,56 +40,32 @@ pub fn validate_target(
     input: TargetInput,
 ) -> Result<NewTarget, Vec<FieldError>> {
     let mut errors = Errors::default();
-    let period = refs::period(&mut errors, "/period_id", &input.period_id);
-    let span = period.map(|p| (p.start_date(), p.end_date()));
-    let province = refs::province(
+    let checked = refs::checked_figure(
         catalogue,
         &mut errors,
-        "/province_id",
-        &input.province_id,
-        span,
-    );
-    let indicator = refs::indicator(
-        catalogue,
-        &mut errors,
-        "/indicator_code",
-        &input.indicator_code,
-    );
-    let unit = refs::unit(&mut errors, "/unit", input.unit.as_deref(), indicator);
-    let unit_of_indicator = indicator.map(|i| i.unit.as_str());
-    let figure = refs::figure(
-        &mut errors,
-        "/target_value",
-        &input.target_value,
-        unit_of_indicator,
-    );
-    let value_text = refs::printed_text(
-        &mut errors,
-        "/value_text",
-        input.value_text.clone(),
-        figure.as_ref(),
-        unit_of_indicator,
+        FigureFields {
+            province_id: &input.province_id,
+            indicator_code: &input.indicator_code,
+            period_id: &input.period_id,
+            unit: input.unit.as_deref(),
+            value: ("/target_value", &input.target_value),
+            value_text: input.value_text.clone(),
+            source_id: input.source_id.as_deref(),
+        },
     );
     errors.one_of("/comparator", &input.comparator, vocab::COMPARATORS);
-    refs::source(
-        catalogue,
-        &mut errors,
-        "/source_id",
-        input.source_id.as_deref(),
-    );
     errors.finish(|| {
-        let period = period.expect("checked");
-        let figure = figure.expect("checked");
+        let period = checked.period.expect("checked");
         NewTarget {
-            province_id: province.expect("checked"),
-            indicator_code: indicator.expect("checked").code.clone(),
+            province_id: checked.province.expect("checked"),
+            indicator_code: checked.indicator.expect("checked").code.clone(),
             period_id: period.to_string(),
             period_start: period.start_date(),
             period_end: period.end_date(),
             comparator: input.comparator,
-            target_value: figure.value,
-            value_text,
-            unit,
+            target_value: checked.figure.expect("checked").value,
+            value_text: checked.value_text,
+            unit: checked.unit,
             source_id: input.source_id,
             quote: input.quote,
         }

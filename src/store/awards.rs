@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::{Page, PageRequest};
 use crate::db::schema::awards;
 use crate::db::{DbConnection, MultiBackend};
 
@@ -63,44 +62,8 @@ fn filtered(filter: &AwardFilter) -> awards::BoxedQuery<'_, MultiBackend> {
     query
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &AwardFilter,
-    page: &PageRequest<i32>,
-    known_total: Option<i64>,
-) -> QueryResult<Page<Award, i32>> {
-    let total = match known_total {
-        Some(total) => total,
-        None => filtered(filter).count().get_result(conn)?,
-    };
-    let mut query = filtered(filter);
-    if let Some(after) = page.after {
-        query = query.filter(awards::id.gt(after));
-    }
-    let rows = query
-        .order(awards::id.asc())
-        .limit(page.limit + 1)
-        .select(Award::as_select())
-        .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |a| a.id))
-}
-
-pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Award>> {
-    awards::table
-        .find(id)
-        .select(Award::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn upsert(conn: &mut DbConnection, row: &NewAward) -> QueryResult<usize> {
-    crate::with_backend!(conn, c => diesel::insert_into(awards::table)
-        .values(row)
-        .on_conflict((awards::source_id, awards::quote, awards::recipient_kind))
-        .do_update()
-        .set(row)
-        .execute(c))
-}
+keyset_list!(awards, id: i32, Award, AwardFilter);
+keyed_by_id!(Awards, awards, Award, NewAward);
 
 pub fn find_by_key(
     conn: &mut DbConnection,
@@ -115,21 +78,4 @@ pub fn find_by_key(
         .select(awards::id)
         .first(conn)
         .optional()
-}
-
-pub fn insert(conn: &mut DbConnection, row: &NewAward) -> QueryResult<i32> {
-    crate::with_backend!(conn, c => diesel::insert_into(awards::table)
-        .values(row)
-        .returning(awards::id)
-        .get_result(c))
-}
-
-pub fn update(conn: &mut DbConnection, id: i32, row: &NewAward) -> QueryResult<usize> {
-    diesel::update(awards::table.find(id))
-        .set(row)
-        .execute(conn)
-}
-
-pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
-    diesel::delete(awards::table.find(id)).execute(conn)
 }

@@ -4,7 +4,6 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::{Page, PageRequest};
 use crate::db::schema::changes;
 use crate::db::{DbConnection, MultiBackend};
 
@@ -62,27 +61,7 @@ fn filtered(filter: &ChangeFilter) -> changes::BoxedQuery<'_, MultiBackend> {
     query
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &ChangeFilter,
-    page: &PageRequest<i32>,
-    known_total: Option<i64>,
-) -> QueryResult<Page<Change, i32>> {
-    let total = match known_total {
-        Some(total) => total,
-        None => filtered(filter).count().get_result(conn)?,
-    };
-    let mut query = filtered(filter);
-    if let Some(after) = page.after {
-        query = query.filter(changes::id.gt(after));
-    }
-    let rows = query
-        .order(changes::id.asc())
-        .limit(page.limit + 1)
-        .select(Change::as_select())
-        .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |c| c.id))
-}
+keyset_list!(changes, id: i32, Change, ChangeFilter);
 
 pub fn record(conn: &mut DbConnection, change: &NewChange) -> QueryResult<usize> {
     diesel::insert_into(changes::table)

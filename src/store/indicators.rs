@@ -2,7 +2,6 @@
 
 use diesel::prelude::*;
 
-use super::{Page, PageRequest};
 use crate::db::schema::indicators;
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::text::like_contains;
@@ -58,59 +57,8 @@ fn filtered(filter: &IndicatorFilter) -> indicators::BoxedQuery<'_, MultiBackend
     query
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &IndicatorFilter,
-    page: &PageRequest<String>,
-    known_total: Option<i64>,
-) -> QueryResult<Page<Indicator, String>> {
-    let total = match known_total {
-        Some(total) => total,
-        None => filtered(filter).count().get_result(conn)?,
-    };
-    let mut query = filtered(filter);
-    if let Some(after) = &page.after {
-        query = query.filter(indicators::code.gt(after));
-    }
-    let rows = query
-        .order(indicators::code.asc())
-        .limit(page.limit + 1)
-        .select(Indicator::as_select())
-        .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |i| {
-        i.code.clone()
-    }))
-}
-
-pub fn find(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Indicator>> {
-    indicators::table
-        .find(code)
-        .select(Indicator::as_select())
-        .first(conn)
-        .optional()
-}
-
-/// Which of `codes` exist.
-pub fn upsert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {
-    crate::with_backend!(conn, c => diesel::insert_into(indicators::table)
-        .values(row)
-        .on_conflict(indicators::code)
-        .do_update()
-        .set(row)
-        .execute(c))
-}
-
-pub fn insert(conn: &mut DbConnection, row: &Indicator) -> QueryResult<usize> {
-    diesel::insert_into(indicators::table)
-        .values(row)
-        .execute(conn)
-}
-
-pub fn update(conn: &mut DbConnection, code: &str, row: &Indicator) -> QueryResult<usize> {
-    diesel::update(indicators::table.find(code))
-        .set(row)
-        .execute(conn)
-}
+keyset_list!(indicators, code: String, Indicator, IndicatorFilter);
+keyed_by_text!(Indicators, indicators, code, Indicator);
 
 pub fn delete(conn: &mut DbConnection, code: &str) -> QueryResult<usize> {
     diesel::delete(indicators::table.find(code)).execute(conn)

@@ -16,6 +16,138 @@ macro_rules! filter_any {
     };
 }
 
+/// `list` for a table paged by one key column in key order (`id`, or `code`, named like the
+/// row's field): the rows the module's `filtered(filter)` selects after `page.after`, counting
+/// them only when the total is not already known.
+macro_rules! keyset_list {
+    ($table:ident, $key:ident: $Key:ty, $Row:ty, $Filter:ty) => {
+        pub fn list(
+            conn: &mut DbConnection,
+            filter: &$Filter,
+            page: &$crate::store::PageRequest<$Key>,
+            known_total: Option<i64>,
+        ) -> QueryResult<$crate::store::Page<$Row, $Key>> {
+            let total = match known_total {
+                Some(total) => total,
+                None => filtered(filter).count().get_result(conn)?,
+            };
+            let mut query = filtered(filter);
+            if let Some(after) = &page.after {
+                query = query.filter($table::$key.gt(after));
+            }
+            let rows = query
+                .order($table::$key.asc())
+                .limit(page.limit + 1)
+                .select(<$Row>::as_select())
+                .load(conn)?;
+            Ok($crate::store::Page::from_overfetch(
+                rows,
+                page.limit,
+                total,
+                |row| row.$key.clone(),
+            ))
+        }
+    };
+}
+
+/// `find`, `insert` (giving the id the database assigned), `update` and `delete` of a table
+/// keyed by an integer `id`, and its [`Keyed`] implementation `$Table`.
+macro_rules! keyed_by_id {
+    ($Table:ident, $table:ident, $Row:ty, $New:ty) => {
+        pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<$Row>> {
+            $table::table
+                .find(id)
+                .select(<$Row>::as_select())
+                .first(conn)
+                .optional()
+        }
+
+        pub fn insert(conn: &mut DbConnection, row: &$New) -> QueryResult<i32> {
+            $crate::with_backend!(conn, c => diesel::insert_into($table::table)
+                .values(row)
+                .returning($table::id)
+                .get_result(c))
+        }
+
+        pub fn update(conn: &mut DbConnection, id: i32, row: &$New) -> QueryResult<usize> {
+            diesel::update($table::table.find(id)).set(row).execute(conn)
+        }
+
+        pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
+            diesel::delete($table::table.find(id)).execute(conn)
+        }
+
+        /// This table, by id.
+        pub struct $Table;
+
+        impl $crate::store::Keyed for $Table {
+            type Key = i32;
+            type Row = $Row;
+            type New = $New;
+
+            fn find(conn: &mut DbConnection, id: &i32) -> QueryResult<Option<$Row>> {
+                find(conn, *id)
+            }
+            fn insert(conn: &mut DbConnection, row: &$New) -> QueryResult<i32> {
+                insert(conn, row)
+            }
+            fn update(conn: &mut DbConnection, id: &i32, row: &$New) -> QueryResult<usize> {
+                update(conn, *id, row)
+            }
+            fn delete(conn: &mut DbConnection, id: &i32) -> QueryResult<usize> {
+                delete(conn, *id)
+            }
+        }
+    };
+}
+
+/// `find`, `insert`, `update` and `delete` of a table keyed by a text `$key` the row carries
+/// (`code`, `id`), and its [`Keyed`] implementation `$Table`.
+macro_rules! keyed_by_text {
+    ($Table:ident, $table:ident, $key:ident, $Row:ty) => {
+        pub fn find(conn: &mut DbConnection, key: &str) -> QueryResult<Option<$Row>> {
+            $table::table
+                .find(key)
+                .select(<$Row>::as_select())
+                .first(conn)
+                .optional()
+        }
+
+        pub fn insert(conn: &mut DbConnection, row: &$Row) -> QueryResult<usize> {
+            diesel::insert_into($table::table).values(row).execute(conn)
+        }
+
+        pub fn update(conn: &mut DbConnection, key: &str, row: &$Row) -> QueryResult<usize> {
+            diesel::update($table::table.find(key))
+                .set(row)
+                .execute(conn)
+        }
+
+        /// This table, by its text key.
+        pub struct $Table;
+
+        impl $crate::store::Keyed for $Table {
+            type Key = String;
+            type Row = $Row;
+            type New = $Row;
+
+            fn find(conn: &mut DbConnection, key: &String) -> QueryResult<Option<$Row>> {
+                find(conn, key)
+            }
+            fn insert(conn: &mut DbConnection, row: &$Row) -> QueryResult<String> {
+                insert(conn, row)?;
+                Ok(row.$key.clone())
+            }
+            fn update(conn: &mut DbConnection, key: &String, row: &$Row) -> QueryResult<usize> {
+                update(conn, key, row)
+            }
+            fn delete(conn: &mut DbConnection, key: &String) -> QueryResult<usize> {
+                delete(conn, key)
+            }
+        }
+    };
+}
+
 pub mod awards;
 pub mod catalogue;
 pub mod changes;
@@ -30,6 +162,25 @@ pub mod targets;
 pub mod tokens;
 pub mod version;
 pub mod vintage;
+
+use diesel::QueryResult;
+
+use crate::db::DbConnection;
+
+/// A table written through the API, by key: what `api::edit` needs of storage. The plain cases
+/// are written by `keyed_by_id!` and `keyed_by_text!`.
+pub trait Keyed {
+    /// The key as a path gives it: an `i32` id, or a text code.
+    type Key;
+    type Row;
+    /// What a write stores.
+    type New;
+    fn find(conn: &mut DbConnection, key: &Self::Key) -> QueryResult<Option<Self::Row>>;
+    /// Inserts `row` and gives its key: the id the database assigned, or the row's own.
+    fn insert(conn: &mut DbConnection, row: &Self::New) -> QueryResult<Self::Key>;
+    fn update(conn: &mut DbConnection, key: &Self::Key, row: &Self::New) -> QueryResult<usize>;
+    fn delete(conn: &mut DbConnection, key: &Self::Key) -> QueryResult<usize>;
+}
 
 /// Which rows a list call wants: at most `limit`, after the key `after` in the list's order.
 #[derive(Debug, Clone)]

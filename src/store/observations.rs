@@ -224,22 +224,7 @@ pub fn list(
     ))
 }
 
-pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Observation>> {
-    observations::table
-        .find(id)
-        .select(Observation::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn upsert(conn: &mut DbConnection, row: &NewObservation) -> QueryResult<usize> {
-    crate::with_backend!(conn, c => diesel::insert_into(observations::table)
-        .values(row)
-        .on_conflict((observations::province_id, observations::indicator_code, observations::period_id))
-        .do_update()
-        .set(row)
-        .execute(c))
-}
+keyed_by_id!(Observations, observations, Observation, NewObservation);
 
 /// The id of the observation holding this natural key.
 pub fn find_by_key(
@@ -255,23 +240,6 @@ pub fn find_by_key(
         .select(observations::id)
         .first(conn)
         .optional()
-}
-
-pub fn insert(conn: &mut DbConnection, row: &NewObservation) -> QueryResult<i32> {
-    crate::with_backend!(conn, c => diesel::insert_into(observations::table)
-        .values(row)
-        .returning(observations::id)
-        .get_result(c))
-}
-
-pub fn update(conn: &mut DbConnection, id: i32, row: &NewObservation) -> QueryResult<usize> {
-    diesel::update(observations::table.find(id))
-        .set(row)
-        .execute(conn)
-}
-
-pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
-    diesel::delete(observations::table.find(id)).execute(conn)
 }
 
 /// The distinct units the observations of an indicator use.

@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::{Page, PageRequest};
 use crate::db::schema::sources;
 use crate::db::{DbConnection, MultiBackend};
 
@@ -49,37 +48,8 @@ fn filtered(filter: &SourceFilter) -> sources::BoxedQuery<'_, MultiBackend> {
     query
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &SourceFilter,
-    page: &PageRequest<String>,
-    known_total: Option<i64>,
-) -> QueryResult<Page<Source, String>> {
-    let total = match known_total {
-        Some(total) => total,
-        None => filtered(filter).count().get_result(conn)?,
-    };
-    let mut query = filtered(filter);
-    if let Some(after) = &page.after {
-        query = query.filter(sources::id.gt(after));
-    }
-    let rows = query
-        .order(sources::id.asc())
-        .limit(page.limit + 1)
-        .select(Source::as_select())
-        .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |s| {
-        s.id.clone()
-    }))
-}
-
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Source>> {
-    sources::table
-        .find(id)
-        .select(Source::as_select())
-        .first(conn)
-        .optional()
-}
+keyset_list!(sources, id: String, Source, SourceFilter);
+keyed_by_text!(Sources, sources, id, Source);
 
 /// The titles of these sources, by id, in one query.
 pub fn titles(
@@ -92,27 +62,6 @@ pub fn titles(
         .load::<(String, String)>(conn)?
         .into_iter()
         .collect())
-}
-
-pub fn upsert(conn: &mut DbConnection, row: &Source) -> QueryResult<usize> {
-    crate::with_backend!(conn, c => diesel::insert_into(sources::table)
-        .values(row)
-        .on_conflict(sources::id)
-        .do_update()
-        .set(row)
-        .execute(c))
-}
-
-pub fn insert(conn: &mut DbConnection, row: &Source) -> QueryResult<usize> {
-    diesel::insert_into(sources::table)
-        .values(row)
-        .execute(conn)
-}
-
-pub fn update(conn: &mut DbConnection, id: &str, row: &Source) -> QueryResult<usize> {
-    diesel::update(sources::table.find(id))
-        .set(row)
-        .execute(conn)
 }
 
 pub fn delete(conn: &mut DbConnection, id: &str) -> QueryResult<usize> {

@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::{Page, PageRequest};
 use crate::db::schema::targets;
 use crate::db::{DbConnection, MultiBackend};
 
@@ -100,44 +99,8 @@ fn filtered(filter: &TargetFilter) -> targets::BoxedQuery<'_, MultiBackend> {
     query
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &TargetFilter,
-    page: &PageRequest<i32>,
-    known_total: Option<i64>,
-) -> QueryResult<Page<Target, i32>> {
-    let total = match known_total {
-        Some(total) => total,
-        None => filtered(filter).count().get_result(conn)?,
-    };
-    let mut query = filtered(filter);
-    if let Some(after) = page.after {
-        query = query.filter(targets::id.gt(after));
-    }
-    let rows = query
-        .order(targets::id.asc())
-        .limit(page.limit + 1)
-        .select(Target::as_select())
-        .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |t| t.id))
-}
-
-pub fn find(conn: &mut DbConnection, id: i32) -> QueryResult<Option<Target>> {
-    targets::table
-        .find(id)
-        .select(Target::as_select())
-        .first(conn)
-        .optional()
-}
-
-pub fn upsert(conn: &mut DbConnection, row: &NewTarget) -> QueryResult<usize> {
-    crate::with_backend!(conn, c => diesel::insert_into(targets::table)
-        .values(row)
-        .on_conflict((targets::province_id, targets::indicator_code, targets::period_id))
-        .do_update()
-        .set(row)
-        .execute(c))
-}
+keyset_list!(targets, id: i32, Target, TargetFilter);
+keyed_by_id!(Targets, targets, Target, NewTarget);
 
 pub fn find_by_key(
     conn: &mut DbConnection,
@@ -152,21 +115,4 @@ pub fn find_by_key(
         .select(targets::id)
         .first(conn)
         .optional()
-}
-
-pub fn insert(conn: &mut DbConnection, row: &NewTarget) -> QueryResult<i32> {
-    crate::with_backend!(conn, c => diesel::insert_into(targets::table)
-        .values(row)
-        .returning(targets::id)
-        .get_result(c))
-}
-
-pub fn update(conn: &mut DbConnection, id: i32, row: &NewTarget) -> QueryResult<usize> {
-    diesel::update(targets::table.find(id))
-        .set(row)
-        .execute(conn)
-}
-
-pub fn delete(conn: &mut DbConnection, id: i32) -> QueryResult<usize> {
-    diesel::delete(targets::table.find(id)).execute(conn)
 }

@@ -22,6 +22,7 @@ use super::params::Lang;
 use crate::api::error::{ApiError, ApiResult, FieldError};
 use crate::auth::Role;
 use crate::db::DbConnection;
+use crate::store::Keyed;
 
 /// A resource that can be created, replaced, patched and deleted.
 pub trait Editable: 'static {
@@ -37,6 +38,8 @@ pub trait Editable: 'static {
     type Valid: Send;
     /// The path id.
     type Key: Clone + Send + std::fmt::Display;
+    /// Where it is stored.
+    type Store: Keyed<Key = Self::Key, New = Self::Valid>;
 
     /// A value field and the field holding its printed text (`value`, `value_text`): a patch
     /// that changes the value without new text drops the old text, which described the old value.
@@ -84,9 +87,17 @@ pub trait Editable: 'static {
     fn holder(_conn: &mut DbConnection, _valid: &Self::Valid) -> ApiResult<Option<Self::Key>> {
         Ok(None)
     }
-    fn insert(conn: &mut DbConnection, valid: &Self::Valid) -> ApiResult<Self::Key>;
-    fn update(conn: &mut DbConnection, key: &Self::Key, valid: &Self::Valid) -> ApiResult<()>;
-    fn delete(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<()>;
+    fn insert(conn: &mut DbConnection, valid: &Self::Valid) -> ApiResult<Self::Key> {
+        Ok(Self::Store::insert(conn, valid)?)
+    }
+    fn update(conn: &mut DbConnection, key: &Self::Key, valid: &Self::Valid) -> ApiResult<()> {
+        Self::Store::update(conn, key, valid)?;
+        Ok(())
+    }
+    fn delete(conn: &mut DbConnection, key: &Self::Key) -> ApiResult<()> {
+        Self::Store::delete(conn, key)?;
+        Ok(())
+    }
 }
 
 /// A strong validator: the hash of the item's JSON as served, so `If-Match` compares with the

@@ -3,7 +3,6 @@
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-use super::{Page, PageRequest};
 use crate::db::schema::{province_lineage, province_names, provinces};
 use crate::db::{DbConnection, MultiBackend};
 use crate::domain::text::{fold, like_contains};
@@ -141,37 +140,8 @@ fn filtered(filter: &ProvinceFilter) -> provinces::BoxedQuery<'_, MultiBackend> 
     query
 }
 
-pub fn list(
-    conn: &mut DbConnection,
-    filter: &ProvinceFilter,
-    page: &PageRequest<String>,
-    known_total: Option<i64>,
-) -> QueryResult<Page<Province, String>> {
-    let total = match known_total {
-        Some(total) => total,
-        None => filtered(filter).count().get_result(conn)?,
-    };
-    let mut query = filtered(filter);
-    if let Some(after) = &page.after {
-        query = query.filter(provinces::id.gt(after));
-    }
-    let rows = query
-        .order(provinces::id.asc())
-        .limit(page.limit + 1)
-        .select(Province::as_select())
-        .load(conn)?;
-    Ok(Page::from_overfetch(rows, page.limit, total, |p| {
-        p.id.clone()
-    }))
-}
-
-pub fn find(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Province>> {
-    provinces::table
-        .find(id)
-        .select(Province::as_select())
-        .first(conn)
-        .optional()
-}
+keyset_list!(provinces, id: String, Province, ProvinceFilter);
+keyed_by_text!(Provinces, provinces, id, Province);
 
 pub fn with_gso_codes(conn: &mut DbConnection, codes: &[String]) -> QueryResult<Vec<Province>> {
     provinces::table
@@ -217,29 +187,8 @@ pub fn spans_overlap(
     starts_before_end && ends_after_start
 }
 
-pub fn upsert(conn: &mut DbConnection, row: &Province) -> QueryResult<usize> {
-    crate::with_backend!(conn, c => diesel::insert_into(provinces::table)
-        .values(row)
-        .on_conflict(provinces::id)
-        .do_update()
-        .set(row)
-        .execute(c))
-}
-
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     provinces::table.count().get_result(conn)
-}
-
-pub fn insert(conn: &mut DbConnection, row: &Province) -> QueryResult<usize> {
-    diesel::insert_into(provinces::table)
-        .values(row)
-        .execute(conn)
-}
-
-pub fn update(conn: &mut DbConnection, id: &str, row: &Province) -> QueryResult<usize> {
-    diesel::update(provinces::table.find(id))
-        .set(row)
-        .execute(conn)
 }
 
 /// Deletes a province and its lineage links (observations referring to it block the delete).
