@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
-use super::listing::{self, ListResponse};
+use super::listing::{self, ListAnswers};
 use super::{params, provinces::resolve_refs};
 use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
@@ -109,26 +109,19 @@ pub struct AwardListQuery {
 #[utoipa::path(
     tag = "awards",
     params(AwardListQuery, PageParams),
-    responses(
-        (status = 200, description = "A page of awards", content(
-            (ListResponse<AwardView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<AwardView>)
 )]
 #[get("/awards")]
 async fn list_awards(
     req: HttpRequest,
     query: ListQuery<AwardListQuery>,
-    totals: web::Data<super::listing::TotalCache>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let ListQuery {
         filters: query,
-        page: paging,
+        page,
     } = query;
-    let (shape, page_request) = paging.read(&req, "id")?;
+    let (shape, page_request) = page.read(&req, "id")?;
     let mut filter = AwardFilter {
         province_ids: Vec::new(),
         period_ids: params::periods("period", query.period.as_deref())?,
@@ -145,7 +138,6 @@ async fn list_awards(
     let version = Some(catalogue.version);
     listing::serve(
         &req,
-        totals,
         ("awards", version),
         filter,
         (shape, page_request),

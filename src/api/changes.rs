@@ -7,9 +7,9 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::list_query::{ListQuery, NoFilters, PageParams};
-use super::listing::{self, ListResponse};
+use super::listing::{self, ListAnswers};
 use super::params;
-use crate::api::error::{ApiError, ApiResult, Problem};
+use crate::api::error::{ApiError, ApiResult};
 use crate::store::changes::{self as store, Change, ChangeFilter};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -86,23 +86,16 @@ pub struct ChangeListQuery {
 #[utoipa::path(
     tag = "changes",
     params(ChangeListQuery, PageParams),
-    responses(
-        (status = 200, description = "A page of changes", content(
-            (ListResponse<ChangeView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<ChangeView>)
 )]
 #[get("/changes")]
 async fn list_changes(
     req: HttpRequest,
     query: ListQuery<ChangeListQuery>,
-    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let ListQuery {
         filters: query,
-        page: paging,
+        page,
     } = query;
     // Changes carry no labels, but a wrong `lang` is refused here as on every route.
     let since = query
@@ -120,10 +113,9 @@ async fn list_changes(
         since,
         until: pinned_version(&req),
     };
-    let (shape, page_request) = paging.read(&req, "id")?;
+    let (shape, page_request) = page.read(&req, "id")?;
     listing::serve(
         &req,
-        totals,
         ("changes", None),
         filter,
         (shape, page_request),
@@ -138,33 +130,25 @@ async fn list_changes(
 #[utoipa::path(
     tag = "observations",
     params(("id" = i32, Path, example = 1), PageParams),
-    responses(
-        (status = 200, description = "The revisions", content(
-            (ListResponse<ChangeView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "The id is not an integer", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<ChangeView>)
 )]
 #[get("/observations/{id}/history")]
 async fn observation_history(
     req: HttpRequest,
     path: web::Path<String>,
     query: ListQuery<NoFilters>,
-    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let id = params::id("observation", &path.into_inner())?;
-    let paging = query.page;
+    let page = query.page;
     let filter = ChangeFilter {
         resources: vec!["observation".into()],
         resource_id: Some(id.to_string()),
         since: None,
         until: pinned_version(&req),
     };
-    let (shape, page_request) = paging.read(&req, "id")?;
+    let (shape, page_request) = page.read(&req, "id")?;
     listing::serve(
         &req,
-        totals,
         ("observation-history", None),
         filter,
         (shape, page_request),

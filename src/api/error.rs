@@ -106,6 +106,20 @@ pub struct Problem {
     pub errors: Option<Vec<FieldError>>,
 }
 
+/// A documented error answer: a [`Problem`] as `application/problem+json`.
+pub fn problem_response(description: &str) -> utoipa::openapi::response::Response {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/problem+json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(<Problem as ToSchema>::name())))
+                .build(),
+        )
+        .build()
+}
+
 impl ApiError {
     pub fn invalid(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
         Self::InvalidParameter {

@@ -7,7 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
-use super::listing::{self, ListResponse};
+use super::listing::{self, ListAnswers};
 use super::params;
 use super::params::Lang;
 use crate::api::error::{ApiError, ApiResult, Problem};
@@ -104,34 +104,26 @@ pub struct IndicatorListQuery {
 #[utoipa::path(
     tag = "indicators",
     params(IndicatorListQuery, PageParams),
-    responses(
-        (status = 200, description = "A page of indicators", content(
-            (ListResponse<IndicatorView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<IndicatorView>)
 )]
 #[get("/indicators")]
 async fn list_indicators(
     req: HttpRequest,
     query: ListQuery<IndicatorListQuery>,
-    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let ListQuery {
         filters: query,
-        page: paging,
+        page,
     } = query;
     let filter = IndicatorFilter {
         q: params::search(query.q.as_deref()),
         categories: params::one_of_each("category", query.category.as_deref(), vocab::CATEGORIES)?,
         units: params::list(query.unit.as_deref()),
     };
-    let (shape, page_request) = paging.read(&req, "code")?;
+    let (shape, page_request) = page.read(&req, "code")?;
     let lang = shape.lang;
     listing::serve(
         &req,
-        totals,
         ("indicators", None),
         filter,
         (shape, page_request),

@@ -22,6 +22,47 @@ pub struct ListResponse<T> {
     pub meta: ListMeta,
 }
 
+/// What every list answers, declared once for the document: a page as JSON (a
+/// `ListResponse_<View>` schema, registered by `api::openapi`) or as CSV, or a 400 naming the
+/// parameter at fault. Use as `responses(ListAnswers<View>)`.
+pub struct ListAnswers<V>(std::marker::PhantomData<V>);
+
+impl<V: ToSchema> utoipa::IntoResponses for ListAnswers<V> {
+    fn responses() -> std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    > {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder, ResponsesBuilder};
+        let page = ResponseBuilder::new()
+            .description("A page of the list: JSON, or CSV with `format=csv` or `Accept: text/csv`")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name(list_schema_name::<V>())))
+                    .build(),
+            )
+            .content(
+                "text/csv",
+                ContentBuilder::new()
+                    .schema(Some(<String as utoipa::PartialSchema>::schema()))
+                    .build(),
+            );
+        ResponsesBuilder::new()
+            .response("200", page)
+            .response(
+                "400",
+                super::error::problem_response("A parameter is invalid: the problem names it"),
+            )
+            .build()
+            .into()
+    }
+}
+
+/// The name of `ListResponse<V>` among the document's schemas, as utoipa names a generic.
+pub fn list_schema_name<V: ToSchema>() -> String {
+    format!("{}_{}", <ListResponse<V> as ToSchema>::name(), V::name())
+}
+
 /// Where this page sits in the list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ListMeta {
@@ -160,7 +201,6 @@ pub type StoreList<F, T, K> =
 /// request is answered at when the handler already knows it.
 pub async fn serve<F, T, K, V>(
     req: &HttpRequest,
-    totals: web::Data<TotalCache>,
     resource: (&'static str, Option<i64>),
     filter: F,
     page: (ListShape, PageRequest<K>),
@@ -174,13 +214,12 @@ where
     V: Serialize + Default,
 {
     let rows = |_: &mut DbConnection, rows| Ok(rows);
-    serve_with(req, totals, resource, filter, page, (list, rows), view).await
+    serve_with(req, resource, filter, page, (list, rows), view).await
 }
 
 /// [`serve`], with the page's rows completed from the database (`rows`) in the same read.
 pub async fn serve_with<F, T, U, K, V, R>(
     req: &HttpRequest,
-    totals: web::Data<TotalCache>,
     (resource, version): (&'static str, Option<i64>),
     filter: F,
     (shape, page_request): (ListShape, PageRequest<K>),
@@ -195,6 +234,10 @@ where
     V: Serialize + Default,
     R: FnOnce(&mut DbConnection, Vec<T>) -> ApiResult<Vec<U>> + Clone + Send + 'static,
 {
+    let totals = req
+        .app_data::<web::Data<TotalCache>>()
+        .cloned()
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("list totals not configured")))?;
     let page = super::with_read(req, move |conn| {
         let page = totals.page(conn, version, resource, &filter, |conn, known| {
             list(conn, &filter, &page_request, known)

@@ -8,11 +8,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::catalogue::CatalogueRef;
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
-use super::listing::{self, ListResponse};
+use super::listing::{self, ListAnswers};
 use super::params::Lang;
 use super::refs::{self, Names};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs, with_read};
-use crate::api::error::{ApiError, ApiResult, Problem};
+use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
 use crate::domain::vocab;
@@ -174,13 +174,7 @@ pub struct ObservationListQuery {
 #[utoipa::path(
     tag = "observations",
     params(ObservationListQuery, PageParams),
-    responses(
-        (status = 200, description = "A page of observations", content(
-            (ListResponse<ObservationView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "A parameter is invalid or names an unknown province or indicator", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<ObservationView>)
 )]
 #[get("/observations")]
 async fn list_observations(
@@ -193,16 +187,7 @@ async fn list_observations(
         filters: query,
         page: paging,
     } = query;
-    let sort_name = query.sort.as_deref().unwrap_or("id");
-    let sort = ObservationSort::parse(sort_name).ok_or_else(|| {
-        ApiError::invalid(
-            "sort",
-            format!(
-                "`sort` must be one of {}, got `{sort_name}`",
-                ObservationSort::WORDS.join(", ")
-            ),
-        )
-    })?;
+    let sort = params::word("sort", query.sort.as_deref())?.unwrap_or(ObservationSort::Id);
     let (shape, page_request) = paging.read::<ObservationKey>(&req, sort.as_str())?;
     let lang = shape.lang;
     let mut filter = ObservationFilter {

@@ -113,7 +113,38 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .openapi(ApiDoc::openapi())
         .configure(crate::api::configure)
         .split_for_parts();
-    conventions::apply(doc)
+    conventions::apply(with_list_schemas(doc))
+}
+
+/// Registers the page schema of every list (`ListAnswers` refers to them by name), with the
+/// schemas they refer to.
+fn with_list_schemas(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use crate::api::listing::{list_schema_name, ListResponse};
+    use utoipa::{PartialSchema, ToSchema};
+    fn add<V: ToSchema>(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        schemas.push((list_schema_name::<V>(), ListResponse::<V>::schema()));
+        schemas.push((V::name().into_owned(), V::schema()));
+        ListResponse::<V>::schemas(schemas);
+    }
+    let mut schemas = Vec::new();
+    add::<crate::api::awards::AwardView>(&mut schemas);
+    add::<crate::api::changes::ChangeView>(&mut schemas);
+    add::<crate::api::indicators::IndicatorView>(&mut schemas);
+    add::<crate::api::observations::ObservationView>(&mut schemas);
+    add::<crate::api::periods::PeriodView>(&mut schemas);
+    add::<crate::api::provinces::ProvinceView>(&mut schemas);
+    add::<crate::api::sources::SourceView>(&mut schemas);
+    add::<crate::api::targets::TargetView>(&mut schemas);
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (name, schema) in schemas {
+        components.schemas.entry(name).or_insert(schema);
+    }
+    doc
 }
 
 pub fn document_json() -> String {

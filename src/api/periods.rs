@@ -7,7 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::list_query::{ListQuery, PageParams};
-use super::listing::{self, ListResponse};
+use super::listing::{self, ListAnswers};
 use super::{params, with_read};
 use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::domain::PeriodKind;
@@ -71,23 +71,16 @@ pub struct PeriodListQuery {
 #[utoipa::path(
     tag = "periods",
     params(PeriodListQuery, PageParams),
-    responses(
-        (status = 200, description = "A page of periods", content(
-            (ListResponse<PeriodView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<PeriodView>)
 )]
 #[get("/periods")]
 async fn list_periods(
     req: HttpRequest,
     query: ListQuery<PeriodListQuery>,
-    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let ListQuery {
         filters: query,
-        page: paging,
+        page,
     } = query;
     let years = params::list(query.year.as_deref())
         .iter()
@@ -110,10 +103,9 @@ async fn list_periods(
         starts_from: params::from_period(query.from.as_deref())?,
         ends_by: params::to_period(query.to.as_deref())?,
     };
-    let (shape, page_request) = paging.read::<PeriodKey>(&req, "start_date")?;
+    let (shape, page_request) = page.read::<PeriodKey>(&req, "start_date")?;
     listing::serve(
         &req,
-        totals,
         ("periods", None),
         filter,
         (shape, page_request),

@@ -10,7 +10,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
-use super::listing::{self, ListResponse};
+use super::listing::{self, ListAnswers};
 use super::params::Lang;
 use super::{params, with_read};
 use crate::api::error::{ApiError, ApiResult, Problem};
@@ -227,23 +227,16 @@ pub struct ProvinceListQuery {
 #[utoipa::path(
     tag = "provinces",
     params(ProvinceListQuery, PageParams),
-    responses(
-        (status = 200, description = "A page of provinces", content(
-            (ListResponse<ProvinceView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<ProvinceView>)
 )]
 #[get("/provinces")]
 async fn list_provinces(
     req: HttpRequest,
     query: ListQuery<ProvinceListQuery>,
-    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let ListQuery {
         filters: query,
-        page: paging,
+        page,
     } = query;
     let in_force_on = params::as_of_or_era(query.as_of.as_deref(), query.era.as_deref())?;
     let filter = ProvinceFilter {
@@ -252,12 +245,11 @@ async fn list_provinces(
         regions: params::one_of_each("region", query.region.as_deref(), vocab::REGIONS)?,
         in_force_on,
     };
-    let (shape, page_request) = paging.read(&req, "id")?;
+    let (shape, page_request) = page.read(&req, "id")?;
     let lang = shape.lang;
     let with_lineage = move |conn: &mut DbConnection, rows| views(conn, rows, in_force_on);
     listing::serve_with(
         &req,
-        totals,
         ("provinces", None),
         filter,
         (shape, page_request),

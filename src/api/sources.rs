@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
-use super::listing::{self, ListResponse};
+use super::listing::{self, ListAnswers};
 use super::params;
 use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
@@ -83,33 +83,25 @@ pub struct SourceListQuery {
 #[utoipa::path(
     tag = "sources",
     params(SourceListQuery, PageParams),
-    responses(
-        (status = 200, description = "A page of sources", content(
-            (ListResponse<SourceView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<SourceView>)
 )]
 #[get("/sources")]
 async fn list_sources(
     req: HttpRequest,
     query: ListQuery<SourceListQuery>,
-    totals: web::Data<super::listing::TotalCache>,
 ) -> ApiResult<HttpResponse> {
     let ListQuery {
         filters: query,
-        page: paging,
+        page,
     } = query;
     let filter = SourceFilter {
         languages: params::list(query.language.as_deref()),
         published_from: params::date("published_from", query.published_from.as_deref())?,
         published_to: params::date("published_to", query.published_to.as_deref())?,
     };
-    let (shape, page_request) = paging.read(&req, "id")?;
+    let (shape, page_request) = page.read(&req, "id")?;
     listing::serve(
         &req,
-        totals,
         ("sources", None),
         filter,
         (shape, page_request),

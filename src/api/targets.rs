@@ -7,7 +7,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
-use super::listing::{self, ListResponse};
+use super::listing::{self, ListAnswers};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs};
 use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
@@ -171,26 +171,19 @@ pub struct TargetListQuery {
 #[utoipa::path(
     tag = "targets",
     params(TargetListQuery, PageParams),
-    responses(
-        (status = 200, description = "A page of targets", content(
-            (ListResponse<TargetView> = "application/json"),
-            (String = "text/csv"),
-        )),
-        (status = 400, description = "A parameter is invalid", body = Problem, content_type = "application/problem+json"),
-    )
+    responses(ListAnswers<TargetView>)
 )]
 #[get("/targets")]
 async fn list_targets(
     req: HttpRequest,
     query: ListQuery<TargetListQuery>,
-    totals: web::Data<super::listing::TotalCache>,
     catalogue: super::catalogue::CatalogueRef,
 ) -> ApiResult<HttpResponse> {
     let ListQuery {
         filters: query,
-        page: paging,
+        page,
     } = query;
-    let (shape, page_request) = paging.read(&req, "id")?;
+    let (shape, page_request) = page.read(&req, "id")?;
     let mut filter = TargetFilter {
         province_ids: Vec::new(),
         indicator_codes: params::list(query.indicator.as_deref()),
@@ -209,7 +202,6 @@ async fn list_targets(
     };
     listing::serve_with(
         &req,
-        totals,
         ("targets", version),
         filter,
         (shape, page_request),

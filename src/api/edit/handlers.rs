@@ -102,17 +102,7 @@ macro_rules! write_handlers {
             params($crate::api::edit::CreateQuery),
             request_body = $Input,
             security(("bearer" = [])),
-            responses(
-                (status = 201, description = "Created; `Location` and `ETag` headers", body = $View),
-                (status = 200, description = "Upserted over the item with the same natural key", body = $View),
-                (status = 400, description = "Malformed JSON or query", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token's role may not write this", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 409, description = "The natural key is taken", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 413, description = "Body over 256 KiB", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not application/json", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-            )
+            responses($crate::api::edit::CreateAnswers<$View>)
         )]
         #[post($collection)]
         async fn $create(
@@ -131,18 +121,7 @@ macro_rules! write_handlers {
             params(($param = $Key, Path)),
             request_body = $Input,
             security(("bearer" = [])),
-            responses(
-                (status = 200, description = "Replaced; new `ETag` header", body = $View),
-                (status = 400, description = "Malformed JSON or id", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token's role may not write this", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such item", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Another item holds the natural key", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "`If-Match` is stale", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 413, description = "Body over 256 KiB", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not application/json", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-            )
+            responses($crate::api::edit::ReplaceAnswers<$View>)
         )]
         #[put($item)]
         async fn $replace(
@@ -161,17 +140,7 @@ macro_rules! write_handlers {
             params(($param = $Key, Path)),
             request_body(content = Object, content_type = "application/merge-patch+json", description = "The fields to change"),
             security(("bearer" = [])),
-            responses(
-                (status = 200, description = "Patched; new `ETag` header", body = $View),
-                (status = 400, description = "Malformed JSON or id", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token's role may not write this", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such item", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Another item holds the natural key", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "`If-Match` is stale", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 415, description = "Not JSON", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 422, description = "Invalid fields, each named by a JSON pointer in `errors`", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-            )
+            responses($crate::api::edit::PatchAnswers<$View>)
         )]
         #[patch($item)]
         async fn $patch(
@@ -188,15 +157,7 @@ macro_rules! write_handlers {
             tag = $tag,
             params(($param = $Key, Path)),
             security(("bearer" = [])),
-            responses(
-                (status = 204, description = "Deleted"),
-                (status = 400, description = "Malformed id", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 401, description = "No, invalid, expired or revoked token", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 403, description = "The token's role may not write this", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 404, description = "No such item", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 409, description = "Other records refer to it", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-                (status = 412, description = "`If-Match` is stale", body = $crate::api::error::Problem, content_type = "application/problem+json"),
-            )
+            responses($crate::api::edit::DeleteAnswers)
         )]
         #[delete($item)]
         async fn $delete(

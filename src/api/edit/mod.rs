@@ -5,10 +5,12 @@
 //! generates its four documented handlers. request.rs reads what a write asks beyond its body,
 //! operations.rs does the write in its transaction with its audit record.
 
+mod answers;
 mod handlers;
 mod operations;
 mod request;
 
+pub use answers::{CreateAnswers, DeleteAnswers, PatchAnswers, ReplaceAnswers};
 pub use handlers::{create_handler, delete_handler, update_handler, CreateQuery};
 pub use operations::{create, delete, patch, replace, updated, written, Written};
 pub use request::{change_reason, parse_input, Conditions, CHANGE_REASON};
