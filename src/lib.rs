@@ -4,9 +4,11 @@
 //! parameters, views, handlers, the OpenAPI document, problem+json) call the layers below, which
 //! never call back up and know nothing of HTTP: `input` (what a write must satisfy), `import`
 //! and `dataset` (bulk data in), `store` (queries, one module per resource) over `db` (one
-//! connection type for SQLite and PostgreSQL), with `domain` (parsed types and analysis), `auth`
-//! (tokens) and `error` (the domain's one error enum) beside them.
+//! connection type for SQLite and PostgreSQL), with `domain` (parsed types), `analysis`
+//! (rankings, series and attainment over rows already read), `auth` (tokens) and `error` (the
+//! domain's one error enum) beside them.
 
+pub mod analysis;
 pub mod api;
 pub mod auth;
 pub mod config;

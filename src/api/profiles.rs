@@ -10,11 +10,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::awards::AwardView;
 use super::params;
 use super::provinces::ProvinceView;
-use super::rankings::{rank_companion, reported_ranks, standings, unit_set};
+use super::rankings::reported_ranks;
 use super::targets::{with_actuals, TargetView};
 use super::with_read;
+use crate::analysis::ranking::{rank_among, rank_companion, standing, Printed, RankBasis};
 use crate::api::error::{ApiError, ApiResult, Problem};
-use crate::domain::analysis::{standing, Direction, RankBasis};
+use crate::domain::vocab::Direction;
 use crate::store::awards::{self, AwardFilter};
 use crate::store::observations::{self, Observation, ObservationFilter};
 use crate::store::targets::{self, TargetFilter};
@@ -167,27 +168,24 @@ async fn get_profile(
             .into_values()
             .filter_map(|o| {
                 let indicator = indicators.indicator(&o.indicator_code)?;
-                let same: Vec<&Observation> = peers
-                    .iter()
-                    .filter(|p| p.indicator_code == o.indicator_code && p.period_id == o.period_id)
-                    .collect();
-                let ids: Vec<&str> = same.iter().map(|p| p.province_id.as_str()).collect();
-                let (_, set) = unit_set(registry, None, o.period_end, &ids);
-                let group: Vec<&Observation> =
-                    same.into_iter().filter(|p| set.contains(&p.province_id)).collect();
-                let printed: HashMap<String, (f64, Option<i32>)> = rank_companion(indicator)
+                let printed: Printed = rank_companion(indicator)
                     .and_then(|code| {
                         let key = (code, o.province_id.clone(), o.period_id.clone());
                         reported.get(&key).map(|rank| (o.province_id.clone(), *rank))
                     })
                     .into_iter()
                     .collect();
-                let places = standings(&group, Direction::parse(&indicator.direction), set.len(), &printed);
-                let place = group
+                let same = peers
                     .iter()
-                    .position(|p| p.id == o.id)
-                    .map(|i| places[i])
-                    .unwrap_or_else(|| standing(1, 1, set.len(), printed.get(&o.province_id).copied()));
+                    .filter(|p| p.indicator_code == o.indicator_code && p.period_id == o.period_id);
+                let direction = Direction::parse(&indicator.direction).unwrap_or(Direction::Higher);
+                let ranked = rank_among(registry, same, (None, o.period_end), direction, &printed);
+                let place = ranked
+                    .places
+                    .iter()
+                    .find(|(p, _)| p.id == o.id)
+                    .map(|(_, place)| *place)
+                    .unwrap_or_else(|| standing(1, 1, ranked.units, printed.get(&o.province_id).copied()));
                 Some(ProfileFigure {
                     indicator_name: lang.pick(&indicator.name_en, &indicator.name_vi).to_owned(),
                     category: indicator.category.clone(),
@@ -202,7 +200,7 @@ async fn get_profile(
                     rank_basis: place.basis,
                     computed_rank: place.computed_rank,
                     computed_rank_of: place.computed_rank_of,
-                    units: set.len(),
+                    units: ranked.units,
                     observation_id: o.id,
                     source_id: o.source_id,
                     quote: o.quote,

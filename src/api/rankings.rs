@@ -1,6 +1,6 @@
 //! `/indicators/{code}/ranking`: where each province stands on an indicator in a period.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
@@ -12,12 +12,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::listing::{csv_response, Format};
 use super::params::{self, Lang};
 use super::with_read;
+use crate::analysis::ranking::{rank_among, rank_companion, Printed, RankBasis};
 use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::db::DbConnection;
-use crate::domain::analysis::{competition_ranks, standing, Direction, RankBasis, Standing};
 use crate::domain::vocab;
+use crate::domain::vocab::Direction;
 use crate::store::indicators::Indicator;
-use crate::store::observations::{self, Observation, ObservationFilter};
+use crate::store::observations::{self, ObservationFilter};
 use crate::store::provinces::Registry;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -127,69 +128,6 @@ pub struct RankingQuery {
     pub lang: Option<String>,
 }
 
-/// The indicator that carries the printed rank of `indicator`: itself for a rank, `x_rank` for
-/// `x_score` (PCI, PAR Index).
-pub fn rank_companion(indicator: &Indicator) -> Option<String> {
-    if indicator.unit == "rank" {
-        Some(indicator.code.clone())
-    } else {
-        indicator
-            .code
-            .strip_suffix("_score")
-            .map(|stem| format!("{stem}_rank"))
-    }
-}
-
-/// The units a ranking is among: with `as_of`, those in force then; otherwise those in force at
-/// the end of the period, unless the period's figures belong to the units formed on 1 July
-/// 2025 (DTI 2024 was published for the 34), in which case those.
-pub fn unit_set(
-    registry: &Registry,
-    as_of: Option<NaiveDate>,
-    period_end: NaiveDate,
-    with_value: &[&str],
-) -> (NaiveDate, HashSet<String>) {
-    let units_on = |date: NaiveDate| -> HashSet<String> {
-        registry.in_force_on(date).map(|p| p.id.clone()).collect()
-    };
-    if let Some(date) = as_of {
-        return (date, units_on(date));
-    }
-    let at_end = units_on(period_end);
-    let merger = vocab::merger_date();
-    if period_end < merger {
-        let after = units_on(merger);
-        let count =
-            |set: &HashSet<String>| with_value.iter().filter(|id| set.contains(**id)).count();
-        if count(&after) > count(&at_end) {
-            return (merger, after);
-        }
-    }
-    (period_end, at_end)
-}
-
-/// Standings of `rows` (one indicator, one period, units of one set of `units`), in their order.
-pub fn standings(
-    rows: &[&Observation],
-    direction: Direction,
-    units: usize,
-    reported: &HashMap<String, (f64, Option<i32>)>,
-) -> Vec<Standing> {
-    let values: Vec<f64> = rows.iter().map(|o| o.value).collect();
-    competition_ranks(&values, direction)
-        .into_iter()
-        .zip(rows)
-        .map(|(rank, o)| {
-            standing(
-                rank,
-                rows.len(),
-                units,
-                reported.get(&o.province_id).copied(),
-            )
-        })
-        .collect()
-}
-
 /// A printed rank and what it is out of, by (indicator, province, period).
 pub type PrintedRanks = HashMap<(String, String, String), (f64, Option<i32>)>;
 
@@ -248,14 +186,8 @@ pub fn rank(
         ..Default::default()
     };
     let all_rows = observations::matching(conn, &filter)?;
-    let ids: Vec<&str> = all_rows.iter().map(|o| o.province_id.as_str()).collect();
-    let (date, set) = unit_set(registry, as_of, period_end, &ids);
-    let rows: Vec<&Observation> = all_rows
-        .iter()
-        .filter(|o| set.contains(&o.province_id))
-        .collect();
     let companion = rank_companion(indicator);
-    let reported: HashMap<String, (f64, Option<i32>)> = reported_ranks(
+    let printed: Printed = reported_ranks(
         conn,
         companion.iter().cloned().collect(),
         vec![period.clone()],
@@ -263,16 +195,18 @@ pub fn rank(
     .into_iter()
     .map(|((_, province, _), rank)| (province, rank))
     .collect();
-    let places = standings(
-        &rows,
-        Direction::parse(&indicator.direction),
-        set.len(),
-        &reported,
+    let direction = Direction::parse(&indicator.direction).unwrap_or(Direction::Higher);
+    let ranked = rank_among(
+        registry,
+        &all_rows,
+        (as_of, period_end),
+        direction,
+        &printed,
     );
     let today = chrono::Utc::now().date_naive();
-    let mut data: Vec<RankingRow> = rows
-        .into_iter()
-        .zip(places)
+    let data: Vec<RankingRow> = ranked
+        .places
+        .iter()
         .map(|(o, place)| {
             let name = registry
                 .resolve(&o.province_id, today)
@@ -281,7 +215,7 @@ pub fn rank(
                         .to_owned()
                 })
                 .unwrap_or_default();
-            let printed = reported.get(&o.province_id);
+            let printed = printed.get(&o.province_id);
             RankingRow {
                 rank: place.rank,
                 rank_of: place.rank_of,
@@ -302,24 +236,8 @@ pub fn rank(
             }
         })
         .collect();
-    data.sort_by(|a, b| {
-        a.computed_rank
-            .cmp(&b.computed_rank)
-            .then_with(|| a.province_id.cmp(&b.province_id))
-    });
-    let (units, with_value) = (set.len(), data.len());
-    let note = if with_value == 0 {
-        Some(format!(
-            "none of the {units} units in force on {date} has a value of {} for {period}",
-            indicator.code
-        ))
-    } else if with_value < units {
-        Some(format!(
-            "{with_value} of the {units} units have a value: `computed_rank` is among those {with_value} only, so `rank` is the rank the source printed where it printed one"
-        ))
-    } else {
-        None
-    };
+    let (units, with_value, date) = (ranked.units, data.len(), ranked.on);
+    let note = ranked.note(&indicator.code, &period);
     Ok(Ranking {
         meta: RankingMeta {
             total: with_value,

@@ -9,10 +9,10 @@ use super::edit::Editable;
 use super::list_query::{ListQuery, PageParams};
 use super::listing::{self, ListAnswers};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs};
+use crate::analysis::{attainment, AttainmentStatus};
 use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
 use crate::db::DbConnection;
-use crate::domain::analysis::{attainment, AttainmentStatus};
 use crate::error::FieldError;
 use crate::input::target::{validate_target, TargetInput};
 use crate::store::catalogue::Catalogue;
@@ -163,7 +163,7 @@ pub struct TargetListQuery {
     #[param(value_type = Option<crate::domain::PeriodId>)]
     pub to: Option<String>,
     /// Attainment: `met`, `not_met`, `pending` (comma-separated).
-    #[param(value_type = Option<Vec<crate::domain::analysis::AttainmentStatus>>, style = Form, explode = false, example = json!(["met"]))]
+    #[param(value_type = Option<Vec<crate::analysis::AttainmentStatus>>, style = Form, explode = false, example = json!(["met"]))]
     pub status: Option<String>,
 }
 

@@ -1,7 +1,6 @@
 //! Validated domain types: reporting periods, Vietnamese numbers, search folding and the closed
 //! vocabularies (statuses, categories, ...). Nothing here touches HTTP or the database.
 
-pub mod analysis;
 pub mod citation;
 pub mod period;
 pub mod text;

@@ -10,6 +10,7 @@ use crate::domain::text::like_contains;
 #[derive(
     Debug,
     Clone,
+    Default,
     PartialEq,
     Queryable,
     Selectable,

@@ -29,7 +29,7 @@ pub(super) fn svg(response: &SeriesResponse, lang: Lang) -> ApiResult<String> {
         (lo.min(v), hi.max(v))
     });
     let mut chart = LineChart::new(lines, response.periods.clone());
-    let (axis_min, axis_max, intervals) = crate::domain::analysis::nice_axis(min, max, 5);
+    let (axis_min, axis_max, intervals) = crate::analysis::axis::nice_axis(min, max, 5);
     for axis in &mut chart.y_axis_configs {
         axis.min = Some(axis_min as f32);
         axis.max = Some(axis_max as f32);

@@ -1,7 +1,7 @@
 //! `/series`: one indicator over time for several provinces, with transforms, the 2025 lineage,
 //! and JSON, CSV (wide or long) or an SVG line chart.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use actix_web::http::header;
 use actix_web::{get, web, HttpRequest, HttpResponse};
@@ -11,9 +11,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::params::{self, Lang};
 use super::{provinces::resolve_refs, with_read};
+use crate::analysis::series::{self, Point, Transform};
 use crate::api::error::{ApiError, ApiResult, Problem};
 use crate::db::DbConnection;
-use crate::domain::analysis::{transform, Transform};
 use crate::domain::{PeriodId, PeriodKind};
 use crate::store::catalogue::Catalogue;
 use crate::store::observations::{self, Observation, ObservationFilter};
@@ -24,23 +24,6 @@ mod table;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(get_series);
-}
-
-/// One period of a series.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct Point {
-    #[schema(example = "2023")]
-    pub period: String,
-    /// The transformed value; null is a gap (no figure), never a zero.
-    pub value: Option<f64>,
-    /// The untransformed value.
-    pub level: Option<f64>,
-    /// `final`, `estimated`, `provisional` (the least certain of the parts when aggregated).
-    pub status: Option<String>,
-    /// Aggregated from predecessors, some of which have no value for this period.
-    pub partial: bool,
-    /// The observation behind the value, when it is one observation.
-    pub observation_id: Option<i32>,
 }
 
 /// One province's series.
@@ -155,14 +138,6 @@ enum Output {
     Svg,
 }
 
-const STATUS_ORDER: &[&str] = &["final", "provisional", "estimated"];
-
-fn least_certain<'a>(statuses: impl Iterator<Item = &'a str>) -> Option<String> {
-    statuses
-        .max_by_key(|s| STATUS_ORDER.iter().position(|o| o == s).unwrap_or(0))
-        .map(str::to_owned)
-}
-
 struct Request {
     indicator: String,
     provinces: Vec<String>,
@@ -222,44 +197,39 @@ fn build(conn: &mut DbConnection, catalogue: &Catalogue, r: Request) -> ApiResul
     };
     let links =
         provinces::lineage_of(conn, &lines.iter().map(|l| l.0.clone()).collect::<Vec<_>>())?;
-    let predecessors = |id: &str| -> Vec<String> {
-        links
-            .iter()
-            .filter(|l| l.successor_id == id)
-            .map(|l| l.predecessor_id.clone())
-            .collect()
-    };
+    let mut predecessors: HashMap<String, Vec<String>> = HashMap::new();
+    for link in &links {
+        predecessors
+            .entry(link.successor_id.clone())
+            .or_default()
+            .push(link.predecessor_id.clone());
+    }
     if r.include_predecessors {
         let extra: Vec<(String, Option<String>)> = lines
             .iter()
             .flat_map(|(id, _)| {
-                predecessors(id)
-                    .into_iter()
-                    .map(move |p| (p, Some(id.clone())))
+                let parts = predecessors.get(id).cloned().unwrap_or_default();
+                parts.into_iter().map(move |p| (p, Some(id.clone())))
             })
             .collect();
         lines.extend(extra);
     }
 
-    let by_key: HashMap<(&str, &str), &Observation> = all
-        .iter()
-        .map(|o| ((o.province_id.as_str(), o.period_id.as_str()), o))
-        .collect();
-    // The provinces whose figures the lines draw on, decided once rather than per observation.
-    let drawn_on: std::collections::HashSet<String> = lines
+    // The provinces whose figures the lines draw on bound the periods.
+    let drawn_on: HashSet<&str> = lines
         .iter()
         .flat_map(|(id, _)| {
             let parts = if r.aggregate {
-                predecessors(id)
+                predecessors.get(id).map(Vec::as_slice).unwrap_or_default()
             } else {
-                Vec::new()
+                &[]
             };
-            std::iter::once(id.clone()).chain(parts)
+            std::iter::once(id.as_str()).chain(parts.iter().map(String::as_str))
         })
         .collect();
     let relevant: Vec<&Observation> = all
         .iter()
-        .filter(|o| drawn_on.contains(&o.province_id))
+        .filter(|o| drawn_on.contains(o.province_id.as_str()))
         .collect();
     let first = r
         .from
@@ -282,80 +252,26 @@ fn build(conn: &mut DbConnection, catalogue: &Catalogue, r: Request) -> ApiResul
         None if r.transform == Transform::Index => (!periods.is_empty()).then_some(0),
         None => None,
     };
-
-    let mut used_sources = BTreeSet::new();
-    let mut series = Vec::new();
-    for (id, successor) in &lines {
-        let parts = predecessors(id);
-        let summing = r.aggregate && successor.is_none() && !parts.is_empty();
-        let aggregation = match (summing, indicator.additive) {
-            (true, true) => Some("successor".to_owned()),
-            (true, false) => Some("not_aggregable".to_owned()),
-            _ => None,
-        };
-        let mut points: Vec<Point> = periods
-            .iter()
-            .map(|period| {
-                let key = period.to_string();
-                if let Some(own) = by_key.get(&(id.as_str(), key.as_str())) {
-                    if let Some(s) = &own.source_id {
-                        used_sources.insert(s.clone());
-                    }
-                    return Point {
-                        period: key.clone(),
-                        value: None,
-                        level: Some(own.value),
-                        status: Some(own.status.clone()),
-                        partial: false,
-                        observation_id: Some(own.id),
-                    };
-                }
-                if aggregation.as_deref() == Some("successor") {
-                    let found: Vec<&&Observation> = parts
-                        .iter()
-                        .filter_map(|p| by_key.get(&(p.as_str(), key.as_str())))
-                        .collect();
-                    if !found.is_empty() {
-                        for o in &found {
-                            if let Some(s) = &o.source_id {
-                                used_sources.insert(s.clone());
-                            }
-                        }
-                        return Point {
-                            period: key.clone(),
-                            value: None,
-                            level: Some(found.iter().map(|o| o.value).sum()),
-                            status: least_certain(found.iter().map(|o| o.status.as_str())),
-                            partial: found.len() < parts.len(),
-                            observation_id: None,
-                        };
-                    }
-                }
-                Point {
-                    period: key,
-                    value: None,
-                    level: None,
-                    status: None,
-                    partial: false,
-                    observation_id: None,
-                }
-            })
-            .collect();
-        let levels: Vec<Option<f64>> = points.iter().map(|p| p.level).collect();
-        for (point, value) in points
-            .iter_mut()
-            .zip(transform(&levels, r.transform, base_index))
-        {
-            point.value = value;
-        }
-        series.push(SeriesLine {
-            province_name: name(id),
-            province_id: id.clone(),
-            aggregation,
-            successor_id: successor.clone(),
-            points,
-        });
-    }
+    let plan = series::Plan {
+        lines: &lines,
+        predecessors: &predecessors,
+        periods: &periods,
+        aggregate: r.aggregate,
+        additive: indicator.additive,
+        transform: r.transform,
+        base: base_index,
+    };
+    let (drawn, used_sources) = series::assemble(&all, &plan);
+    let series: Vec<SeriesLine> = drawn
+        .into_iter()
+        .map(|line| SeriesLine {
+            province_name: name(&line.province_id),
+            province_id: line.province_id,
+            aggregation: line.aggregation,
+            successor_id: line.successor_id,
+            points: line.points,
+        })
+        .collect();
     let used_sources: Vec<String> = used_sources.into_iter().collect();
     let known = sources::titles(conn, &used_sources)?;
     let titles: Vec<String> = used_sources
@@ -369,16 +285,7 @@ fn build(conn: &mut DbConnection, catalogue: &Catalogue, r: Request) -> ApiResul
             .to_owned(),
         indicator: indicator.code,
         unit: indicator.unit,
-        transform: Transform::WORDS[[
-            Transform::Level,
-            Transform::Change,
-            Transform::PctChange,
-            Transform::Index,
-        ]
-        .iter()
-        .position(|t| *t == r.transform)
-        .unwrap_or(0)]
-        .to_owned(),
+        transform: r.transform.as_str().to_owned(),
         base: base_index.map(|i| periods[i].to_string()),
         periods: periods.iter().map(|p| p.to_string()).collect(),
         series,
