@@ -68,6 +68,7 @@ pub struct Point {
     /// The untransformed value.
     pub level: Option<f64>,
     /// `final`, `estimated`, `provisional` (the least certain of the parts when aggregated).
+    #[schema(value_type = Option<crate::domain::vocab::ObservationStatus>)]
     pub status: Option<String>,
     /// Aggregated from predecessors, some of which have no value for this period.
     pub partial: bool,

@@ -43,6 +43,7 @@ pub struct AwardView {
     pub awarded_on: Option<NaiveDate>,
     /// `certificate_of_merit` (Bằng khen), `certificate_of_commendation` (Giấy khen), `commendation`...
     #[schema(example = "certificate_of_commendation")]
+    #[schema(value_type = crate::domain::vocab::AwardType)]
     pub award_type: String,
     #[schema(example = "Giấy khen")]
     pub award_name_vi: String,
@@ -53,6 +54,7 @@ pub struct AwardView {
     pub recipient: Option<String>,
     /// `agency`, `collective`, `individual` or `collectives_and_individuals`.
     #[schema(example = "collective")]
+    #[schema(value_type = crate::domain::vocab::RecipientKind)]
     pub recipient_kind: String,
     /// How many recipients, where printed.
     #[schema(example = 19)]

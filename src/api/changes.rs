@@ -25,6 +25,7 @@ pub struct ChangeView {
     #[schema(example = 42)]
     pub id: i32,
     #[schema(example = "observation")]
+    #[schema(value_type = crate::domain::vocab::Resource)]
     pub resource: String,
     #[schema(example = "105")]
     pub resource_id: String,

@@ -48,9 +48,11 @@ pub struct IndicatorView {
     #[schema(example = "subscribers")]
     pub unit: String,
     #[schema(example = "telecom")]
+    #[schema(value_type = crate::domain::vocab::Category)]
     pub category: String,
     /// Which way is better: `higher` or `lower` (ranks).
     #[schema(example = "higher")]
+    #[schema(value_type = crate::domain::vocab::Direction)]
     pub direction: String,
     /// Whether values can be summed across provinces (subscribers yes; ranks and rates no).
     #[schema(example = true)]

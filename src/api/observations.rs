@@ -56,8 +56,10 @@ pub struct ObservationView {
     pub unit: String,
     /// `final`, `estimated` ("ước đạt") or `provisional`.
     #[schema(example = "estimated")]
+    #[schema(value_type = crate::domain::vocab::ObservationStatus)]
     pub status: String,
     /// `over` ("trên", "hơn"), `about` ("khoảng") or `nearly` ("gần").
+    #[schema(value_type = Option<crate::domain::vocab::Qualifier>)]
     pub qualifier: Option<String>,
     /// For ranks: out of how many (10/63 has `rank_of` 63).
     pub rank_of: Option<i32>,

@@ -25,6 +25,7 @@ pub struct PeriodView {
     pub id: String,
     /// `year`, `half`, `quarter`, `month` or `year_to_date`.
     #[schema(example = "year_to_date")]
+    #[schema(value_type = crate::domain::PeriodKind)]
     pub kind: String,
     #[schema(example = 2023)]
     pub year: i32,

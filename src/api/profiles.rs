@@ -31,13 +31,17 @@ pub struct ProfileFigure {
     #[schema(example = "internet_subscribers")]
     pub indicator: String,
     pub indicator_name: String,
+    #[schema(value_type = crate::domain::vocab::Category)]
     pub category: String,
     pub unit: String,
+    #[schema(value_type = crate::domain::vocab::Direction)]
     pub direction: String,
     #[schema(example = "2023")]
     pub period: String,
     pub value: f64,
+    #[schema(value_type = crate::domain::vocab::ObservationStatus)]
     pub status: String,
+    #[schema(value_type = Option<crate::domain::vocab::Qualifier>)]
     pub qualifier: Option<String>,
     /// The rank to quote: chiso's own when every unit of the set has a value, else the rank the
     /// source printed, else null (see `GET /indicators/{code}/ranking`).

@@ -52,9 +52,11 @@ pub struct ProvinceView {
     pub name_en: String,
     /// `province` or `municipality` (centrally-run city).
     #[schema(example = "province")]
+    #[schema(value_type = crate::domain::vocab::ProvinceKind)]
     pub kind: String,
     /// GSO socio-economic region.
     #[schema(example = "northern_midlands_mountains")]
+    #[schema(value_type = crate::domain::vocab::Region)]
     pub region: String,
     /// First day in force, where known.
     #[schema(example = "1997-01-01")]
@@ -64,6 +66,7 @@ pub struct ProvinceView {
     pub valid_to: Option<NaiveDate>,
     /// The eras the unit belongs to: `2008` (the 63 units to 30 June 2025), `2025` (the 34 units from 1 July 2025).
     #[schema(example = json!(["2008"]))]
+    #[schema(value_type = Vec<crate::domain::vocab::Era>)]
     pub eras: Vec<String>,
     /// Units merged into this one.
     #[schema(example = json!([]))]
@@ -89,6 +92,7 @@ pub struct FormerNameView {
     #[schema(example = "Thua Thien Hue")]
     pub name_en: String,
     #[schema(example = "province")]
+    #[schema(value_type = crate::domain::vocab::ProvinceKind)]
     pub kind: String,
     pub valid_from: Option<NaiveDate>,
     #[schema(example = "2024-12-31")]

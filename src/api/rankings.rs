@@ -51,7 +51,9 @@ pub struct RankingRow {
     #[schema(example = 10.0)]
     pub value: f64,
     pub unit: String,
+    #[schema(value_type = crate::domain::vocab::ObservationStatus)]
     pub status: String,
+    #[schema(value_type = Option<crate::domain::vocab::Qualifier>)]
     pub qualifier: Option<String>,
     /// The rank the source printed ("10/63"), where it printed one.
     #[schema(example = 10)]
@@ -81,6 +83,7 @@ pub struct RankingMeta {
     pub complete: bool,
     /// `2008` (the 63 units) or `2025` (the 34).
     #[schema(example = "2008")]
+    #[schema(value_type = crate::domain::vocab::Era)]
     pub era: String,
     /// The date whose units were ranked.
     pub as_of: chrono::NaiveDate,
@@ -89,6 +92,7 @@ pub struct RankingMeta {
     pub indicator_name: String,
     pub unit: String,
     /// `higher` or `lower` is better.
+    #[schema(value_type = crate::domain::vocab::Direction)]
     pub direction: String,
     #[schema(example = "2022")]
     pub period: String,

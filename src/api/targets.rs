@@ -41,6 +41,7 @@ pub struct TargetView {
     pub period_id: String,
     /// `at_least`, `at_most` (ranks: "in the top 10") or `equal`.
     #[schema(example = "at_least")]
+    #[schema(value_type = crate::domain::vocab::Comparator)]
     pub comparator: String,
     #[schema(example = 3000000.0)]
     pub target_value: f64,
@@ -63,7 +64,7 @@ pub struct TargetView {
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct Attainment {
     /// `met`, `not_met`, or `pending` (no actual yet), following the comparator.
-    #[schema(example = "met")]
+    #[schema(value_type = crate::analysis::AttainmentStatus, example = "met")]
     pub status: String,
     /// actual / target.
     #[schema(example = 1.02)]

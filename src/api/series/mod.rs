@@ -48,6 +48,7 @@ pub struct SeriesResponse {
     pub indicator_name: String,
     pub unit: String,
     /// `level`, `change`, `pct_change` or `index`.
+    #[schema(value_type = crate::analysis::Transform)]
     pub transform: String,
     /// For `index`: the period equal to 100.
     pub base: Option<String>,
