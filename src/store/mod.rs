@@ -101,8 +101,9 @@ macro_rules! keyed_by_id {
     };
 }
 
-/// `find`, `insert`, `update` and `delete` of a table keyed by a text `$key` the row carries
-/// (`code`, `id`), and its [`Keyed`] implementation `$Table`.
+/// `find`, `insert` and `update` of a table keyed by a text `$key` the row carries (`code`,
+/// `id`), and its [`Keyed`] implementation `$Table`, which deletes with the module's own
+/// `delete` (a province takes its lineage links with it).
 macro_rules! keyed_by_text {
     ($Table:ident, $table:ident, $key:ident, $Row:ty) => {
         pub fn find(conn: &mut DbConnection, key: &str) -> QueryResult<Option<$Row>> {
