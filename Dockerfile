@@ -5,7 +5,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends pkg-config libssl-dev make perl \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY .cargo .cargo
 COPY src src
 COPY migrations migrations
