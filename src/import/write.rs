@@ -107,15 +107,14 @@ pub fn write(
                     row.indicator_code.clone(),
                     row.period_id.clone(),
                 )) {
-                    Some(old) if *old == stored(old.id, row) => report.unchanged += 1,
                     Some(old) => {
+                        let new = stored(old.id, row);
+                        if *old == new {
+                            report.unchanged += 1;
+                            continue;
+                        }
                         crate::store::observations::update(conn, old.id, row)?;
-                        audit.push(change(
-                            "update",
-                            old.id,
-                            Some(old),
-                            Some(&stored(old.id, row)),
-                        ));
+                        audit.push(change("update", old.id, Some(old), Some(&new)));
                         report.updated += 1;
                     }
                     None => fresh.push(row.clone()),
