@@ -157,3 +157,43 @@ pub fn document_json() -> String {
 /// on each annotation: empty query parameters, conditional requests and their headers, the
 /// change reason, control characters in text, and merge-patch bodies.
 mod conventions;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    fn references<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                for (key, value) in map {
+                    match (key.as_str(), value) {
+                        ("$ref", Value::String(target)) => found.push(target),
+                        _ => references(value, found),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| references(v, found)),
+            _ => {}
+        }
+    }
+
+    /// Some schemas are registered by hand (the list pages in `with_list_schemas`, the
+    /// vocabularies): a list or enum added without its registration leaves a dangling reference.
+    #[test]
+    fn every_reference_names_a_registered_schema() {
+        let document: Value = serde_json::from_str(&super::document_json()).expect("JSON");
+        let schemas = document["components"]["schemas"]
+            .as_object()
+            .expect("components");
+        let mut found = Vec::new();
+        references(&document, &mut found);
+        let dangling: Vec<&str> = found
+            .into_iter()
+            .filter(|target| {
+                let name = target.trim_start_matches("#/components/schemas/");
+                !schemas.contains_key(name)
+            })
+            .collect();
+        assert!(dangling.is_empty(), "{dangling:?}");
+    }
+}
