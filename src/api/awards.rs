@@ -130,7 +130,7 @@ async fn list_awards(
         award_types: params::one_of_each(
             "award_type",
             query.award_type.as_deref(),
-            crate::domain::vocab::AWARD_TYPES,
+            crate::domain::vocab::AwardType::WORDS,
         )?,
         source_ids: params::list(query.source.as_deref()),
     };

@@ -16,8 +16,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_changes).service(observation_history);
 }
 
-pub const RESOURCES: &[&str] = crate::domain::vocab::Resource::WORDS;
-
 /// One write: who made it, when, why, and the item before and after.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
 pub struct ChangeView {
@@ -109,7 +107,11 @@ async fn list_changes(
         })
         .transpose()?;
     let filter = ChangeFilter {
-        resources: params::one_of_each("resource", query.resource.as_deref(), RESOURCES)?,
+        resources: params::one_of_each(
+            "resource",
+            query.resource.as_deref(),
+            crate::domain::vocab::Resource::WORDS,
+        )?,
         resource_id: None,
         since,
         until: pinned_version(&req),

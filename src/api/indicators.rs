@@ -119,7 +119,11 @@ async fn list_indicators(
     } = query;
     let filter = IndicatorFilter {
         q: params::search(query.q.as_deref()),
-        categories: params::one_of_each("category", query.category.as_deref(), vocab::CATEGORIES)?,
+        categories: params::one_of_each(
+            "category",
+            query.category.as_deref(),
+            vocab::Category::WORDS,
+        )?,
         units: params::list(query.unit.as_deref()),
     };
     let (shape, page_request) = page.read(&req, "code")?;

@@ -198,11 +198,15 @@ async fn list_observations(
         period_ids: params::periods("period", query.period.as_deref())?,
         starts_from: params::from_period(query.from.as_deref())?,
         ends_by: params::to_period(query.to.as_deref())?,
-        categories: params::one_of_each("category", query.category.as_deref(), vocab::CATEGORIES)?,
+        categories: params::one_of_each(
+            "category",
+            query.category.as_deref(),
+            vocab::Category::WORDS,
+        )?,
         statuses: params::one_of_each(
             "status",
             query.status.as_deref(),
-            vocab::OBSERVATION_STATUSES,
+            vocab::ObservationStatus::WORDS,
         )?,
         source_ids: params::list(query.source.as_deref()),
         period_kinds: params::one_of_each(

@@ -245,8 +245,8 @@ async fn list_provinces(
     let in_force_on = params::as_of_or_era(query.as_of.as_deref(), query.era.as_deref())?;
     let filter = ProvinceFilter {
         q: params::search(query.q.as_deref()),
-        kinds: params::one_of_each("kind", query.kind.as_deref(), vocab::PROVINCE_KINDS)?,
-        regions: params::one_of_each("region", query.region.as_deref(), vocab::REGIONS)?,
+        kinds: params::one_of_each("kind", query.kind.as_deref(), vocab::ProvinceKind::WORDS)?,
+        regions: params::one_of_each("region", query.region.as_deref(), vocab::Region::WORDS)?,
         in_force_on,
     };
     let (shape, page_request) = page.read(&req, "id")?;

@@ -117,7 +117,7 @@ fn former_names(
                 let message = format!("unknown province `{}`", n.province_id);
                 errors.push(DatasetError::new(file, *line, message));
             }
-            if !vocab::PROVINCE_KINDS.contains(&n.kind.as_str()) {
+            if !vocab::ProvinceKind::WORDS.contains(&n.kind.as_str()) {
                 let message = format!("unknown kind `{}`", n.kind);
                 errors.push(DatasetError::new(file, *line, message));
             }

@@ -206,17 +206,6 @@ impl Era {
     }
 }
 
-/// The word lists, for checks and messages.
-pub const OBSERVATION_STATUSES: &[&str] = ObservationStatus::WORDS;
-pub const QUALIFIERS: &[&str] = Qualifier::WORDS;
-pub const CATEGORIES: &[&str] = Category::WORDS;
-pub const DIRECTIONS: &[&str] = Direction::WORDS;
-pub const COMPARATORS: &[&str] = Comparator::WORDS;
-pub const AWARD_TYPES: &[&str] = AwardType::WORDS;
-pub const RECIPIENT_KINDS: &[&str] = RecipientKind::WORDS;
-pub const PROVINCE_KINDS: &[&str] = ProvinceKind::WORDS;
-pub const REGIONS: &[&str] = Region::WORDS;
-
 /// The day the 34-unit map of Resolution 202/2025/QH15 took effect.
 pub fn merger_date() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2025, 7, 1).expect("valid date")

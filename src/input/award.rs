@@ -58,11 +58,11 @@ pub fn validate_award(
         &input.province_id,
         span,
     );
-    errors.one_of("/award_type", &input.award_type, vocab::AWARD_TYPES);
+    errors.one_of("/award_type", &input.award_type, vocab::AwardType::WORDS);
     errors.one_of(
         "/recipient_kind",
         &input.recipient_kind,
-        vocab::RECIPIENT_KINDS,
+        vocab::RecipientKind::WORDS,
     );
     if input.recipient_count.is_some_and(|n| n < 1) {
         errors.add("/recipient_count", "must be at least 1");

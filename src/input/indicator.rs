@@ -63,8 +63,8 @@ pub fn validate_indicator(
             errors.add(pointer, "must not be empty");
         }
     }
-    errors.one_of("/category", &input.category, vocab::CATEGORIES);
-    errors.one_of("/direction", &input.direction, vocab::DIRECTIONS);
+    errors.one_of("/category", &input.category, vocab::Category::WORDS);
+    errors.one_of("/direction", &input.direction, vocab::Direction::WORDS);
     if let Some(other) = units_in_use.iter().find(|u| **u != input.unit) {
         errors.add(
             "/unit",

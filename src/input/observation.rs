@@ -75,13 +75,13 @@ pub fn validate_observation(
         }
         .to_owned()
     });
-    errors.one_of("/status", &status, vocab::OBSERVATION_STATUSES);
+    errors.one_of("/status", &status, vocab::ObservationStatus::WORDS);
     let qualifier = input
         .qualifier
         .clone()
         .or_else(|| figure.as_ref().and_then(|f| f.qualifier.clone()));
     if let Some(q) = &qualifier {
-        errors.one_of("/qualifier", q, vocab::QUALIFIERS);
+        errors.one_of("/qualifier", q, vocab::Qualifier::WORDS);
     }
     let is_rank = indicator.is_some_and(|i| i.unit == "rank");
     let printed_of = figure.as_ref().and_then(|f| f.denominator);

@@ -146,8 +146,8 @@ pub fn validate_province(
             errors.add(pointer, "must not be empty");
         }
     }
-    errors.one_of("/kind", &input.kind, vocab::PROVINCE_KINDS);
-    errors.one_of("/region", &input.region, vocab::REGIONS);
+    errors.one_of("/kind", &input.kind, vocab::ProvinceKind::WORDS);
+    errors.one_of("/region", &input.region, vocab::Region::WORDS);
     if let (Some(from), Some(to)) = (input.valid_from, input.valid_to) {
         if from > to {
             errors.add(

@@ -53,7 +53,7 @@ pub fn validate_target(
             source_id: input.source_id.as_deref(),
         },
     );
-    errors.one_of("/comparator", &input.comparator, vocab::COMPARATORS);
+    errors.one_of("/comparator", &input.comparator, vocab::Comparator::WORDS);
     errors.finish(|| {
         let period = checked.period.expect("checked");
         NewTarget {

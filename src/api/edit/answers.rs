@@ -24,6 +24,16 @@ const INVALID: (&str, &str) = (
     "Invalid fields, each named by a JSON pointer in `errors`",
 );
 
+/// The refusals a PUT and a PATCH share.
+const CHANGING: &[(&str, &str)] = &[
+    MALFORMED_ID,
+    UNAUTHORIZED,
+    FORBIDDEN,
+    NOT_FOUND,
+    KEY_HELD,
+    STALE,
+];
+
 /// POST: created, or upserted over the holder of the natural key.
 pub struct CreateAnswers<V>(PhantomData<V>);
 /// PUT: replaced with a full body.
@@ -60,17 +70,7 @@ impl<V: ToSchema> IntoResponses for ReplaceAnswers<V> {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         answers(
             [("200", view::<V>("Replaced; new `ETag` header"))],
-            &[
-                MALFORMED_ID,
-                UNAUTHORIZED,
-                FORBIDDEN,
-                NOT_FOUND,
-                KEY_HELD,
-                STALE,
-                TOO_LARGE,
-                NOT_JSON,
-                INVALID,
-            ],
+            &[CHANGING, &[TOO_LARGE, NOT_JSON, INVALID]].concat(),
         )
     }
 }
@@ -79,16 +79,7 @@ impl<V: ToSchema> IntoResponses for PatchAnswers<V> {
     fn responses() -> BTreeMap<String, RefOr<Response>> {
         answers(
             [("200", view::<V>("Patched; new `ETag` header"))],
-            &[
-                MALFORMED_ID,
-                UNAUTHORIZED,
-                FORBIDDEN,
-                NOT_FOUND,
-                KEY_HELD,
-                STALE,
-                ("415", "Not JSON"),
-                INVALID,
-            ],
+            &[CHANGING, &[("415", "Not JSON"), INVALID]].concat(),
         )
     }
 }
