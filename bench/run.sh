@@ -15,6 +15,8 @@
 # 4. does the same on PostgreSQL when BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
 #    answers, in a database `chiso_bench` it recreates.
 #
+# BENCH_KEEP=1 keeps the generated rows and the SQLite database for profiling; BENCH_SKIP_POSTGRES=1
+# measures SQLite only.
 # BENCH_BIN=path measures another chiso binary (an older commit's) with the same harness.
 # This machine is shared and noisy: compare ratios within one run.
 set -euo pipefail
@@ -30,7 +32,7 @@ WORK="$(mktemp -d)"
 SERVER="" CEILING="" SAMPLER=""
 cleanup() {
     for pid in $SERVER $CEILING $SAMPLER; do kill "$pid" 2>/dev/null || true; done
-    rm -rf "$WORK"
+    if [ -n "${BENCH_KEEP:-}" ]; then echo "kept $WORK (rows, databases, server logs)"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 
@@ -189,10 +191,13 @@ run_backend() { # BACKEND DATABASE_URL
 
 run_backend sqlite "sqlite://$WORK/bench.db"
 
-if command -v psql >/dev/null && psql "$PG_ADMIN_URL" -qc 'SELECT 1' >/dev/null 2>&1; then
+if [ -n "${BENCH_SKIP_POSTGRES:-}" ]; then
+    echo
+    echo "PostgreSQL: skipped (BENCH_SKIP_POSTGRES)"
+elif command -v psql >/dev/null && psql "$PG_ADMIN_URL" -qc 'SELECT 1' >/dev/null 2>&1; then
     psql "$PG_ADMIN_URL" -qc 'DROP DATABASE IF EXISTS chiso_bench' -qc 'CREATE DATABASE chiso_bench' >/dev/null
     run_backend postgres "${PG_ADMIN_URL%/*}/chiso_bench"
-    psql "$PG_ADMIN_URL" -qc 'DROP DATABASE IF EXISTS chiso_bench' >/dev/null
+    [ -n "${BENCH_KEEP:-}" ] || psql "$PG_ADMIN_URL" -qc 'DROP DATABASE IF EXISTS chiso_bench' >/dev/null
 else
     echo
     echo "PostgreSQL not reachable at $PG_ADMIN_URL: skipped"

@@ -94,10 +94,12 @@ impl ConnectionManager {
 /// WAL lets readers run beside a writer; foreign keys are off by default in SQLite; the busy
 /// timeout turns lock contention into a short wait instead of an error. Reads go through a
 /// memory map and a larger page cache: with the default 2 MB cache and read() calls, a cold read
-/// at a million rows spent most of its time copying pages out of the kernel.
+/// at a million rows spent most of its time copying pages out of the kernel. Temporary storage
+/// is memory: a statement journal (the pages a statement inside a transaction touches, kept to
+/// undo that statement alone) written to a temporary file cost 42% of an import in write() calls.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-     PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;";
+     PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;";
 
 impl ManageConnection for ConnectionManager {
     type Connection = DbConnection;
