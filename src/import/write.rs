@@ -41,6 +41,9 @@ fn natural_key(o: &NewObservation) -> (&str, &str, &str) {
 /// undo that statement alone), which took 40% of an import; a one-row insert needs none, and its
 /// prepared statement is reused. PostgreSQL has no such journal and takes them in one round trip.
 fn insert(conn: &mut DbConnection, rows: &[&NewObservation]) -> QueryResult<Vec<i32>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let into = || diesel::insert_into(observations::table);
     match conn {
         DbConnection::Sqlite(c) => rows
