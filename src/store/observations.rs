@@ -236,8 +236,8 @@ fn one_series<'a>(
         && source_ids.is_empty()
         && period_kinds.is_empty()
         && latest.is_none();
-    // A first page only: with `id > ?` in the statement SQLite would walk the table in id
-    // order rather than the series index, and so would PostgreSQL's generic plan.
+    // A first page only: with `id > ?` in the statement, SQLite walks the indicator's rows in
+    // id order (`observations_indicator_id`) instead of the series index: 3x slower at 1M rows.
     (unfiltered && sort == ObservationSort::Id && page.after.is_none()).then(|| OneSeries {
         province,
         indicator,
