@@ -1,26 +1,10 @@
 //! What journalists and apps ask: rankings, series, latest values, attainment, profiles,
 //! lineage, search, labels and caching.
 
-use chiso::auth::Role;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{parse_csv, spawn_app, TestApp};
-
-/// Adds figures through the import route, as an editor would.
-async fn import(app: &TestApp, csv: &str) {
-    let token = app.token(Role::Editor);
-    let reply = app
-        .send_raw(
-            Method::POST,
-            "/api/v1/imports",
-            &token,
-            "text/csv",
-            csv.as_bytes().to_vec(),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-}
+use crate::helpers::{parse_csv, spawn_app};
 
 const INTERNET: &str = "province,indicator,period,value,status\n\
     thanh-hoa,internet_subscribers,2019,\"2 triệu\",final\n\
@@ -37,7 +21,7 @@ const INTERNET: &str = "province,indicator,period,value,status\n\
 #[actix_web::test]
 async fn ranks_follow_direction_with_shared_ties_and_reported_ranks() {
     let app = spawn_app().await;
-    import(&app, INTERNET).await;
+    app.import_csv(INTERNET).await;
     let ranking = app
         .get_ok("/api/v1/indicators/pci_score/ranking?period=2022")
         .await;
@@ -129,7 +113,7 @@ async fn ranks_follow_direction_with_shared_ties_and_reported_ranks() {
 #[actix_web::test]
 async fn series_have_gaps_not_zeros_and_transforms() {
     let app = spawn_app().await;
-    import(&app, INTERNET).await;
+    app.import_csv(INTERNET).await;
     let body = app
         .get_ok(
             "/api/v1/series?indicator=internet_subscribers&province=thanh-hoa&from=2019&to=2022",
@@ -181,7 +165,7 @@ async fn series_have_gaps_not_zeros_and_transforms() {
 #[actix_web::test]
 async fn series_come_as_wide_or_long_csv_and_as_an_svg_chart() {
     let app = spawn_app().await;
-    import(&app, INTERNET).await;
+    app.import_csv(INTERNET).await;
     let path = "/api/v1/series?indicator=internet_subscribers&province=thanh-hoa,bac-giang&from=2019&to=2021";
     let wide = app.get(&format!("{path}&format=csv")).await;
     assert!(wide
@@ -219,7 +203,7 @@ async fn series_come_as_wide_or_long_csv_and_as_an_svg_chart() {
 #[actix_web::test]
 async fn a_successor_sums_additive_predecessors_and_marks_partial_periods() {
     let app = spawn_app().await;
-    import(&app, INTERNET).await;
+    app.import_csv(INTERNET).await;
     let summed = app.get_ok("/api/v1/series?indicator=internet_subscribers&province=bac-ninh-2025&aggregate=successor&from=2020&to=2022").await;
     let line = &summed["series"][0];
     assert_eq!(line["aggregation"], "successor");
@@ -258,7 +242,7 @@ async fn a_successor_sums_additive_predecessors_and_marks_partial_periods() {
 #[actix_web::test]
 async fn latest_keeps_the_most_recent_periods_per_province_and_indicator() {
     let app = spawn_app().await;
-    import(&app, INTERNET).await;
+    app.import_csv(INTERNET).await;
     let latest = app.get_ok("/api/v1/observations?indicator=internet_subscribers&period_kind=year&latest=1&limit=1000").await;
     let pairs: Vec<(String, String)> = latest["data"]
         .as_array()
@@ -290,7 +274,7 @@ async fn latest_keeps_the_most_recent_periods_per_province_and_indicator() {
 #[actix_web::test]
 async fn targets_carry_their_actual_and_attainment() {
     let app = spawn_app().await;
-    import(&app, "province,indicator,period,value\nthanh-hoa,phone_subscribers,2024,\"3,05 triệu\"\nthanh-hoa,internet_subscribers,2024,\"2,4 triệu\"\nbac-giang,dti_rank,2023,12\n").await;
+    app.import_csv("province,indicator,period,value\nthanh-hoa,phone_subscribers,2024,\"3,05 triệu\"\nthanh-hoa,internet_subscribers,2024,\"2,4 triệu\"\nbac-giang,dti_rank,2023,12\n").await;
     let all = app.get_ok("/api/v1/targets?limit=1000").await;
     let status = |code: &str| -> (String, Value) {
         let t = all["data"]
@@ -330,7 +314,7 @@ async fn targets_carry_their_actual_and_attainment() {
 #[actix_web::test]
 async fn a_province_profile_in_one_call() {
     let app = spawn_app().await;
-    import(&app, INTERNET).await;
+    app.import_csv(INTERNET).await;
     let profile = app
         .get_ok("/api/v1/provinces/dak-nong/profile?period=2023")
         .await;
@@ -445,11 +429,8 @@ async fn every_get_is_cacheable_and_revalidates_after_a_write() {
     ] {
         assert!(app.get(other).await.header("etag").is_some(), "{other}");
     }
-    import(
-        &app,
-        "province,indicator,period,value\ndak-nong,bts_stations,2023,1170\n",
-    )
-    .await;
+    app.import_csv("province,indicator,period,value\ndak-nong,bts_stations,2023,1170\n")
+        .await;
     let after = app
         .send(Method::GET, path, None, None, &[("if-none-match", &etag)])
         .await;

@@ -283,6 +283,21 @@ impl TestApp {
         reply.json()
     }
 
+    /// Imports CSV rows through the API as an editor would; returns the import's report.
+    pub async fn import_csv(&self, csv: &str) -> Value {
+        let reply = self
+            .send_raw(
+                reqwest::Method::POST,
+                "/api/v1/imports",
+                &self.token(Role::Editor),
+                "text/csv",
+                csv.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        reply.json()
+    }
+
     /// Follows `meta.next_cursor` from `path` to the end, checking the `Link` header on the way.
     pub async fn collect_pages(&self, path: &str) -> (Vec<Value>, usize) {
         let mut items = Vec::new();

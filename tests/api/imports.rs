@@ -288,29 +288,12 @@ async fn totals_follow_writes_made_by_another_process() {
 #[actix_web::test]
 async fn a_large_mixed_import_records_each_row_under_its_own_id() {
     let app = spawn_app().await;
-    let token = app.token(Role::Editor);
-    let import = |body: String| {
-        let (app, token) = (&app, &token);
-        async move {
-            let answer = app
-                .send_raw(
-                    Method::POST,
-                    "/api/v1/imports",
-                    token,
-                    "text/csv",
-                    body.into_bytes(),
-                )
-                .await;
-            assert_eq!(answer.status, 200, "{}", answer.body);
-            answer.json()
-        }
-    };
     let all = rows(&app, 1800).await;
     let lines: Vec<&str> = all.lines().skip(1).collect();
     // Every other row first, so that the second import interleaves new rows with known ones.
     let first: String = lines.iter().step_by(2).map(|l| format!("{l}\n")).collect();
     assert_eq!(
-        import(format!("{HEADER}{first}")).await,
+        app.import_csv(&format!("{HEADER}{first}")).await,
         json!({"dry_run": false, "rows": 900, "created": 900, "updated": 0, "unchanged": 0})
     );
     // All rows, every fourth one with a new value.
@@ -326,17 +309,18 @@ async fn a_large_mixed_import_records_each_row_under_its_own_id() {
         })
         .collect();
     assert_eq!(
-        import(format!("{HEADER}{second}")).await,
+        app.import_csv(&format!("{HEADER}{second}")).await,
         json!({"dry_run": false, "rows": 1800, "created": 900, "updated": 450, "unchanged": 450})
     );
 
-    let stored: std::collections::HashMap<String, serde_json::Value> =
-        all_items(&app, "/api/v1/observations?indicator=bts_stations")
-            .await
-            .into_iter()
-            .map(|o| (o["id"].to_string(), o))
-            .collect();
-    let changes = all_items(&app, "/api/v1/changes?").await;
+    let stored: std::collections::HashMap<String, serde_json::Value> = app
+        .collect_pages("/api/v1/observations?indicator=bts_stations&limit=1000")
+        .await
+        .0
+        .into_iter()
+        .map(|o| (o["id"].to_string(), o))
+        .collect();
+    let (changes, _) = app.collect_pages("/api/v1/changes?limit=1000").await;
     assert_eq!(changes.len(), 900 + 900 + 450);
     for change in changes {
         let id = change["resource_id"].as_str().unwrap();
@@ -344,20 +328,6 @@ async fn a_large_mixed_import_records_each_row_under_its_own_id() {
         assert_eq!(after["id"].to_string(), id, "{change}");
         for field in ["province_id", "indicator_code", "period_id"] {
             assert_eq!(after[field], stored[id][field], "{field} of {change}");
-        }
-    }
-}
-
-/// Every item of a list, page by page.
-async fn all_items(app: &crate::helpers::TestApp, path: &str) -> Vec<serde_json::Value> {
-    let mut items = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let page = app.get_ok(&format!("{path}&limit=1000{cursor}")).await;
-        items.extend(page["data"].as_array().unwrap().iter().cloned());
-        match page["meta"]["next_cursor"].as_str() {
-            Some(next) => cursor = format!("&cursor={next}"),
-            None => return items,
         }
     }
 }

@@ -246,17 +246,7 @@ async fn a_single_series_reads_as_the_general_query_does() {
         }
     }
     csv.push_str("lao-cai,bts_stations,2010-Q3,7,estimated\n");
-    let token = app.token(chiso::auth::Role::Editor);
-    let reply = app
-        .send_raw(
-            reqwest::Method::POST,
-            "/api/v1/imports",
-            &token,
-            "text/csv",
-            csv.into_bytes(),
-        )
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
+    app.import_csv(&csv).await;
 
     let series =
         "/api/v1/observations?province=lao-cai&indicator=bts_stations&from=2010-03&to=2011-06";
@@ -279,16 +269,7 @@ async fn a_single_series_reads_as_the_general_query_does() {
         .collect();
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "in id order: {ids:?}");
 
-    let mut paged = Vec::new();
-    let mut cursor = String::new();
-    loop {
-        let page = app.get_ok(&format!("{series}&limit=5{cursor}")).await;
-        paged.extend(page["data"].as_array().unwrap().iter().cloned());
-        match page["meta"]["next_cursor"].as_str() {
-            Some(next) => cursor = format!("&cursor={next}"),
-            None => break,
-        }
-    }
+    let (paged, _) = app.collect_pages(&format!("{series}&limit=5")).await;
     assert_eq!(serde_json::Value::Array(paged), one_page["data"]);
     // Without dates: the whole series, 24 months and the quarter.
     let whole = "/api/v1/observations?province=lao-cai&indicator=bts_stations";
