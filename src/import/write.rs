@@ -51,7 +51,7 @@ fn insert(conn: &mut DbConnection, rows: &[&NewObservation]) -> QueryResult<Vec<
             .map(|&row| into().values(row).returning(observations::id).get_result(c))
             .collect(),
         DbConnection::Pg(c) => into()
-            .values(rows.iter().map(|&r| r.clone()).collect::<Vec<_>>())
+            .values(rows.to_vec())
             .returning(observations::id)
             .get_results(c),
     }
