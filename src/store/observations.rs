@@ -199,7 +199,9 @@ pub fn list(
 
 /// The commonest read, one province's figures for one indicator between two dates in id
 /// order, as a statement of one fixed shape: Diesel finds it in its statement cache by type,
-/// where a boxed query's SQL is rendered on every request to find it.
+/// where a boxed query's SQL is rendered on every request to find it. It runs on the backend's
+/// own connection: through `DbConnection` (Diesel's `MultiConnection`) every statement's SQL is
+/// rendered again on each run, and each value decoded through `MultiBackend`.
 struct OneSeries<'a> {
     province: &'a str,
     indicator: &'a str,
@@ -251,15 +253,15 @@ fn one_series<'a>(
 impl OneSeries<'_> {
     fn load(self, conn: &mut DbConnection) -> QueryResult<Vec<Observation>> {
         use observations::{id, indicator_code, period_end, period_start, province_id};
-        observations::table
+        let query = observations::table
             .filter(province_id.eq(self.province))
             .filter(indicator_code.eq(self.indicator))
             .filter(period_start.ge(self.starts_from))
             .filter(period_end.le(self.ends_by))
             .order(id.asc())
-            .limit(self.limit)
-            .select(Observation::as_select())
-            .load(conn)
+            .limit(self.limit);
+        // `as_select` names the backend, so it is chosen in each arm.
+        crate::with_backend!(conn, c => query.select(Observation::as_select()).load(c))
     }
 }
 
