@@ -3,8 +3,9 @@
 
 use std::sync::{mpsc, Mutex};
 
+use diesel::backend::Backend;
 use diesel::prelude::*;
-use diesel::query_builder::SqlQuery;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::{BigInt, Integer};
 
@@ -43,23 +44,55 @@ pub struct DataState {
     pub latest_change: i32,
 }
 
-/// Both numbers in one statement, so from one snapshot.
-const READ_STATE: &str = "SELECT version, \
-     (SELECT COALESCE(MAX(id), 0) FROM changes) AS latest_change \
-     FROM data_version WHERE id = 1";
+/// Declares a statement of fixed text, which Diesel prepares once per connection and finds
+/// again by its type: a `sql_query` is parsed anew on every call, and these run for every
+/// request (SQLite) or every batch of requests (PostgreSQL).
+macro_rules! fixed_statement {
+    ($(#[$doc:meta])* $name:ident, $sql:expr, $sql_type:ty) => {
+        $(#[$doc])*
+        #[derive(QueryId)]
+        struct $name;
+
+        impl<DB: Backend> QueryFragment<DB> for $name {
+            fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, DB>) -> QueryResult<()> {
+                out.push_sql($sql);
+                Ok(())
+            }
+        }
+
+        impl Query for $name {
+            type SqlType = $sql_type;
+        }
+
+        impl<C: Connection> RunQueryDsl<C> for $name {}
+    };
+}
+
+fixed_statement!(
+    /// Both numbers in one statement, so from one snapshot.
+    ReadState,
+    "SELECT version, (SELECT COALESCE(MAX(id), 0) FROM changes) AS latest_change \
+     FROM data_version WHERE id = 1",
+    (BigInt, Integer)
+);
+
+fixed_statement!(
+    /// SQLite's count of commits by other connections (see [`VersionWatch`]).
+    PragmaDataVersion,
+    "PRAGMA data_version",
+    BigInt
+);
 
 fn read_state<C>(conn: &mut C) -> QueryResult<DataState>
 where
     C: Connection,
-    for<'a> SqlQuery: LoadQuery<'a, C, DataState>,
+    for<'a> ReadState: LoadQuery<'a, C, (i64, i32)>,
 {
-    diesel::sql_query(READ_STATE).get_result(conn)
-}
-
-#[derive(QueryableByName)]
-struct PragmaDataVersion {
-    #[diesel(sql_type = BigInt)]
-    data_version: i64,
+    let (version, latest_change) = ReadState.get_result(conn)?;
+    Ok(DataState {
+        version,
+        latest_change,
+    })
 }
 
 /// Tells, on every request and cheaply, which data version the database holds, so cached
@@ -102,9 +135,7 @@ impl VersionWatch {
         match self {
             VersionWatch::Sqlite(watch) => {
                 let mut watch = watch.lock().unwrap_or_else(|p| p.into_inner());
-                let pragma = diesel::sql_query("PRAGMA data_version")
-                    .get_result::<PragmaDataVersion>(&mut watch.conn)?
-                    .data_version;
+                let pragma: i64 = PragmaDataVersion.get_result(&mut watch.conn)?;
                 match watch.seen {
                     Some((seen, state)) if seen == pragma => Ok(state),
                     _ => {
