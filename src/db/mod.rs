@@ -1,7 +1,10 @@
 //! Storage plumbing: one connection type over SQLite and PostgreSQL, the pool, per-connection
 //! SQLite settings and the embedded migrations. Queries live in `crate::store`.
 
+mod date;
 pub mod schema;
+
+pub use date::StoredDate;
 
 use std::time::Duration;
 

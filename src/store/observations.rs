@@ -21,8 +21,10 @@ pub struct Observation {
     pub indicator_code: String,
     pub period_id: String,
     #[serde(default)]
+    #[diesel(deserialize_as = crate::db::StoredDate)]
     pub period_start: NaiveDate,
     #[serde(default)]
+    #[diesel(deserialize_as = crate::db::StoredDate)]
     pub period_end: NaiveDate,
     pub value: f64,
     pub value_text: Option<String>,
