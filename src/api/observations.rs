@@ -239,8 +239,13 @@ async fn list_observations(
     })
     .await?;
     Ok(listing::respond(&req, shape, "observations", page, |o| {
-        let names = refs::names_in(&catalogue, &o.province_id, &o.indicator_code);
-        ObservationView::from(o).labelled(names, lang)
+        let (province_name, indicator_name) =
+            refs::names_in(&catalogue, &o.province_id, &o.indicator_code, lang);
+        ObservationView {
+            province_name,
+            indicator_name,
+            ..ObservationView::from(o)
+        }
     }))
 }
 

@@ -19,23 +19,22 @@ impl Names {
     }
 }
 
-/// The names of a row's province and indicator, from the catalogue: a spreadsheet should read
-/// "Thanh Hóa", not `thanh-hoa`.
-pub fn names_in(catalogue: &Catalogue, province_id: &str, indicator_code: &str) -> (Names, Names) {
+/// The names of a row's province and indicator in `lang`, from the catalogue: a spreadsheet
+/// should read "Thanh Hóa", not `thanh-hoa`.
+pub fn names_in(
+    catalogue: &Catalogue,
+    province_id: &str,
+    indicator_code: &str,
+    lang: super::params::Lang,
+) -> (String, String) {
     let province = catalogue
         .provinces
         .get(province_id)
-        .map(|p| Names {
-            en: p.name_en.clone(),
-            vi: p.name_vi.clone(),
-        })
+        .map(|p| lang.pick(&p.name_en, &p.name_vi).to_owned())
         .unwrap_or_default();
     let indicator = catalogue
         .indicator(indicator_code)
-        .map(|i| Names {
-            en: i.name_en.clone(),
-            vi: i.name_vi.clone(),
-        })
+        .map(|i| lang.pick(&i.name_en, &i.name_vi).to_owned())
         .unwrap_or_default();
     (province, indicator)
 }
