@@ -16,11 +16,33 @@ local ends = { "", "-12", "-Q4", "-q4", "-H2", "-h2", "-12M" }
 local defaults = { "", "&sort=id", "&lang=en", "&format=json", "&sort=id&lang=en",
   "&sort=id&format=json", "&lang=en&format=json", "&sort=id&lang=en&format=json" }
 
+-- BENCH_LATER_PAGE=N: a later page instead, after a random id from 1 to N (the cursor the API
+-- would have issued, base64url of {"s":"id","k":id}): up to 40 rows, as deep into a series as
+-- paging through it goes.
+local later_page = tonumber(os.getenv("BENCH_LATER_PAGE") or "")
+local alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+local function base64url(s)
+  local out = {}
+  for i = 1, #s, 3 do
+    local a, b, c = s:byte(i, i + 2)
+    local n = a * 65536 + (b or 0) * 256 + (c or 0)
+    for j = 1, (c and 4) or (b and 3) or 2 do
+      local k = math.floor(n / 64 ^ (4 - j)) % 64
+      out[#out + 1] = alphabet:sub(k + 1, k + 1)
+    end
+  end
+  return table.concat(out)
+end
+local function cursor()
+  if not later_page then return "" end
+  return "&cursor=" .. base64url('{"s":"id","k":' .. math.random(1, later_page) .. '}')
+end
+
 request = function()
   local t = targets[math.random(#targets)]
   local year = to:match("^(%d%d%d%d)")
   local last = (to == year .. "-12") and (year .. ends[math.random(#ends)]) or to
   return wrk.format("GET", "/api/v1/observations?province=" .. t[1] .. "&indicator=" .. t[2]
     .. "&from=" .. from .. "&to=" .. last .. "&limit=" .. math.random(41, 1000)
-    .. defaults[math.random(#defaults)])
+    .. defaults[math.random(#defaults)] .. cursor())
 end

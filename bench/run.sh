@@ -177,6 +177,7 @@ run_backend() { # BACKEND DATABASE_URL
     measure "ceiling ($(wc -c <"$WORK/hot.json") bytes, no work)" "http://127.0.0.1:$CEILING_PORT$HOT"
     measure "series, 40 rows, hot (same URL)" "$base$HOT"
     measure "series, 40 rows, cold (random per request)" "$base/" -s bench/random_series.lua
+    BENCH_LATER_PAGE="$total" measure "series, later page, cold (random cursor)" "$base/" -s bench/random_series.lua
     measure "ranking, 63 rows" "$base/api/v1/indicators/$HOT_INDICATOR/ranking?period=2024-12"
     measure "single item" "$base/api/v1/observations/$id"
     measure "304 revalidation (If-None-Match)" "$base$HOT" -H "If-None-Match: $etag"
