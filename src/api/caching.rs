@@ -139,14 +139,22 @@ impl ResponseCache {
         if version < state.version {
             return;
         }
+        let mut dropped = None;
         if version > state.version || state.bytes + size > self.max_bytes {
-            *state = CacheState {
+            let fresh = CacheState {
                 version,
                 ..CacheState::default()
             };
+            dropped = Some(std::mem::replace(&mut *state, fresh));
         }
         state.bytes += size;
         state.entries.insert(key, cached);
+        drop(state);
+        // Freeing thousands of answers takes milliseconds: not under the lock, where every
+        // lookup would wait for it, nor on this worker, whose other connections would.
+        if let Some(dropped) = dropped {
+            actix_web::rt::task::spawn_blocking(move || drop(dropped));
+        }
     }
 }
 
