@@ -36,11 +36,9 @@ pub fn set(conn: &mut DbConnection, version: i64) -> QueryResult<usize> {
 
 /// What a version check sees: the write counter, and the last change of the audit trail (the
 /// number answers state as their `Data-Version`). Every write moves both in one transaction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Queryable)]
 pub struct DataState {
-    #[diesel(sql_type = BigInt)]
     pub version: i64,
-    #[diesel(sql_type = Integer)]
     pub latest_change: i32,
 }
 
@@ -86,13 +84,9 @@ fixed_statement!(
 fn read_state<C>(conn: &mut C) -> QueryResult<DataState>
 where
     C: Connection,
-    for<'a> ReadState: LoadQuery<'a, C, (i64, i32)>,
+    for<'a> ReadState: LoadQuery<'a, C, DataState>,
 {
-    let (version, latest_change) = ReadState.get_result(conn)?;
-    Ok(DataState {
-        version,
-        latest_change,
-    })
+    ReadState.get_result(conn)
 }
 
 /// Tells, on every request and cheaply, which data version the database holds, so cached
