@@ -335,6 +335,16 @@ impl TestApp {
     }
 }
 
+/// The ids of a list page's items, in order.
+pub fn ids_of(page: &Value) -> Vec<i64> {
+    page["data"]
+        .as_array()
+        .expect("a list page")
+        .iter()
+        .map(|item| item["id"].as_i64().expect("an integer id"))
+        .collect()
+}
+
 /// Parses a CSV body (after its byte-order mark) into header and rows.
 pub fn parse_csv(body: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let body = body

@@ -1,4 +1,4 @@
-use crate::helpers::{parse_csv, spawn_app};
+use crate::helpers::{ids_of, parse_csv, spawn_app};
 
 #[actix_web::test]
 async fn a_figure_comes_with_its_source_and_quote() {
@@ -261,12 +261,7 @@ async fn a_single_series_reads_as_the_general_query_does() {
     assert_eq!(one_page["meta"]["total"], general["meta"]["total"]);
     // March 2010 to June 2011 is 16 months, and the third quarter of 2010 lies within.
     assert_eq!(one_page["meta"]["total"], 17);
-    let ids: Vec<i64> = one_page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["id"].as_i64().unwrap())
-        .collect();
+    let ids = ids_of(&one_page);
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "in id order: {ids:?}");
 
     let (paged, _) = app.collect_pages(&format!("{series}&limit=5")).await;

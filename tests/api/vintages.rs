@@ -5,7 +5,7 @@ use chiso::auth::Role;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Reply, TestApp};
+use crate::helpers::{ids_of, spawn_app, Reply, TestApp};
 
 /// The `rel="memento"` target of an answer's `Link` header.
 fn memento(reply: &Reply) -> String {
@@ -361,12 +361,7 @@ async fn vintages_and_writes_side_by_side_never_fail() {
     let shipped = app
         .get_ok("/api/v1/observations?province=thanh-hoa&limit=4")
         .await;
-    let ids: Vec<i64> = shipped["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["id"].as_i64().unwrap())
-        .collect();
+    let ids = ids_of(&shipped);
     let writes = ids.iter().enumerate().map(|(n, id)| {
         let (app, editor) = (&app, &editor);
         async move {
