@@ -346,3 +346,68 @@ pub fn units_in_use(conn: &mut DbConnection, indicator: &str) -> QueryResult<Vec
         .distinct()
         .load(conn)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use diesel::connection::InstrumentationEvent;
+    use diesel::sql_types::Text;
+
+    use super::*;
+
+    #[derive(QueryableByName)]
+    struct PlanStep {
+        #[diesel(sql_type = Text)]
+        detail: String,
+    }
+
+    /// SQLite answers a series from `observations_series` alone (migration 8). A column added
+    /// to `Observation` but not to that index would bring back a seek into the table per row.
+    #[test]
+    fn a_series_is_read_from_its_index_alone_on_sqlite() {
+        let prepared = Arc::new(Mutex::new(Vec::<String>::new()));
+        let mut sqlite = diesel::SqliteConnection::establish(":memory:").unwrap();
+        let seen = prepared.clone();
+        sqlite.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::CacheQuery { sql, .. } = event {
+                seen.lock().unwrap().push(sql.to_owned());
+            }
+        });
+        let mut conn = DbConnection::Sqlite(sqlite);
+        crate::db::run_migrations(&mut conn).unwrap();
+        prepared.lock().unwrap().clear();
+
+        let filter = ObservationFilter {
+            province_ids: vec!["ha-noi".into()],
+            indicator_codes: vec!["internet_subscribers".into()],
+            starts_from: NaiveDate::from_ymd_opt(2021, 9, 1),
+            ends_by: NaiveDate::from_ymd_opt(2024, 12, 31),
+            ..Default::default()
+        };
+        let page = PageRequest {
+            limit: 40,
+            after: Some(ObservationKey::Id(7)),
+        };
+        list(&mut conn, &filter, ObservationSort::Id, &page, Some(0)).unwrap();
+
+        let statements = prepared.lock().unwrap().clone();
+        let [series] = statements.as_slice() else {
+            panic!("one statement expected for a series page, prepared: {statements:?}");
+        };
+        let DbConnection::Sqlite(sqlite) = &mut conn else {
+            unreachable!()
+        };
+        let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {series}"))
+            .load::<PlanStep>(sqlite)
+            .unwrap()
+            .into_iter()
+            .map(|step| step.detail)
+            .collect();
+        assert!(
+            plan.iter()
+                .any(|step| step.contains("USING COVERING INDEX observations_series")),
+            "{series}\nplan: {plan:?}"
+        );
+    }
+}
