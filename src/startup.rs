@@ -239,7 +239,7 @@ const EXPOSED_HEADERS: [&str; 7] = [
     "retry-after",
 ];
 
-/// Memory for whole answers of the current data version (see `api::caching`).
+/// Memory for whole answers, of the current data version and pinned (see `api::caching`).
 const RESPONSE_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 /// The largest JSON body a single-item write accepts.

@@ -3,12 +3,11 @@
 //! bounded cache of whole answers keyed by the data version and the request, so a repeated read
 //! costs a version check and a lookup, and a revalidation no more.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header::{self, HeaderMap, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
@@ -76,91 +75,100 @@ pub struct Uncached;
 
 /// A whole answer, as the handler gave it.
 struct Cached {
-    headers: HeaderMap,
+    /// As a list, exactly as long as it is: a clone of the response's map keeps the map's spare
+    /// capacity, several kB an answer, more than a small answer's body.
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: Bytes,
     etag: HeaderValue,
+    /// What the entry holds in memory, counted once when it is made.
+    weight: u64,
 }
 
-/// Answers of the current data version, by request, and pinned answers (`as_of_version`),
-/// which never go stale. Each part is bounded: past its budget it starts over, and a new data
-/// version empties the current part.
+impl Cached {
+    fn new(headers: &HeaderMap, body: &Bytes, etag: HeaderValue) -> Self {
+        // An exact copy: a handler's body often has room to spare (a list's buffer is sized for
+        // its rows up front), which a cached copy would hold for as long as it lives.
+        let body = Bytes::copy_from_slice(body);
+        let headers: Vec<_> = headers
+            .iter()
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        let headers_weight: usize = headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + HEADER_OVERHEAD)
+            .sum();
+        let weight = (body.len() + headers_weight + ENTRY_OVERHEAD) as u64;
+        Cached {
+            headers,
+            body,
+            etag,
+            weight,
+        }
+    }
+}
+
+/// What a header and an entry hold besides their bytes (the list's slot, the `Arc`, the cache's
+/// own entry), roughly: enough that a cache of small answers is bounded too.
+const HEADER_OVERHEAD: usize = std::mem::size_of::<(HeaderName, HeaderValue)>();
+const ENTRY_OVERHEAD: usize = 256;
+
+#[derive(Clone)]
+struct ByWeight;
+
+impl quick_cache::Weighter<String, Arc<Cached>> for ByWeight {
+    fn weight(&self, key: &String, cached: &Arc<Cached>) -> u64 {
+        key.len() as u64 + cached.weight
+    }
+}
+
+/// Whole answers by data version and request, and pinned answers (`as_of_version`), which never
+/// go stale, within one budget of bytes. The version is part of the key, so an answer of an
+/// older version is never found again; it is evicted like any answer not asked for again. The
+/// cache evicts one answer at a time as new ones come in (S3-FIFO, which keeps answers asked
+/// for more than once over those asked for once), so its memory stays at the budget: a cache
+/// that started over when full freed thousands of answers at once, and held them and the next
+/// thousands together while it did.
 pub struct ResponseCache {
-    current: Mutex<CacheState>,
-    pinned: Mutex<CacheState>,
+    answers: quick_cache::sync::Cache<String, Arc<Cached>, ByWeight>,
     max_bytes: usize,
 }
 
-#[derive(Default)]
-struct CacheState {
-    version: i64,
-    bytes: usize,
-    entries: HashMap<String, Arc<Cached>>,
-}
-
-/// Which answers an entry belongs to: those of a data version, or the pinned ones.
+/// Which answers an entry belongs to: those of a data version, or those pinned to a vintage.
 #[derive(Debug, Clone, Copy)]
 enum Generation {
     Current(i64),
-    Pinned,
+    Pinned(i32),
 }
 
 impl ResponseCache {
     pub fn new(max_bytes: usize) -> Self {
+        // The estimate sizes the index up front: answers of about 4 kB on average.
+        let estimated_answers = (max_bytes / 4096).max(16);
         ResponseCache {
-            current: Mutex::new(CacheState::default()),
-            pinned: Mutex::new(CacheState::default()),
+            answers: quick_cache::sync::Cache::with_weighter(
+                estimated_answers,
+                max_bytes as u64,
+                ByWeight,
+            ),
             max_bytes,
         }
     }
 
-    fn part(&self, generation: Generation) -> (&Mutex<CacheState>, i64) {
-        match generation {
-            Generation::Current(version) => (&self.current, version),
-            Generation::Pinned => (&self.pinned, 0),
-        }
+    fn get(&self, key: &str) -> Option<Arc<Cached>> {
+        self.answers.get(key)
     }
 
-    fn get(&self, generation: Generation, key: &str) -> Option<Arc<Cached>> {
-        let (part, version) = self.part(generation);
-        let state = part.lock().unwrap_or_else(|p| p.into_inner());
-        if state.version != version {
-            return None;
-        }
-        state.entries.get(key).cloned()
-    }
-
-    fn put(&self, generation: Generation, key: String, cached: Arc<Cached>) {
-        let size = key.len() + cached.body.len();
-        if size > self.max_bytes / 16 {
-            return;
-        }
-        let (part, version) = self.part(generation);
-        let mut state = part.lock().unwrap_or_else(|p| p.into_inner());
-        if version < state.version {
-            return;
-        }
-        let mut dropped = None;
-        if version > state.version || state.bytes + size > self.max_bytes {
-            let fresh = CacheState {
-                version,
-                ..CacheState::default()
-            };
-            dropped = Some(std::mem::replace(&mut *state, fresh));
-        }
-        state.bytes += size;
-        state.entries.insert(key, cached);
-        drop(state);
-        // Freeing thousands of answers takes milliseconds: not under the lock, where every
-        // lookup would wait for it, nor on this worker, whose other connections would.
-        if let Some(dropped) = dropped {
-            actix_web::rt::task::spawn_blocking(move || drop(dropped));
+    /// Files an answer, unless it alone would take more than a sixteenth of the budget.
+    fn put(&self, key: String, cached: Arc<Cached>) {
+        if key.len() + cached.weight as usize <= self.max_bytes / 16 {
+            self.answers.insert(key, cached);
         }
     }
 }
 
-/// What a cached answer depends on besides the data: path and query, and the two negotiated
-/// headers.
-fn cache_key(req: &ServiceRequest) -> Option<String> {
+/// What a cached answer depends on: the data (its generation), path and query, and the two
+/// negotiated headers.
+fn cache_key(req: &ServiceRequest, generation: Generation) -> Option<String> {
     let path = req.path();
     if !path.starts_with("/api/v1/") {
         return None;
@@ -173,35 +181,55 @@ fn cache_key(req: &ServiceRequest) -> Option<String> {
     };
     let accept = String::from_utf8_lossy(header(header::ACCEPT));
     let language = String::from_utf8_lossy(header(header::ACCEPT_LANGUAGE));
-    Some(format!(
-        "{path}?{}\n{accept}\n{language}",
-        req.query_string()
-    ))
+    let query = req.query_string();
+    Some(match generation {
+        Generation::Current(version) => format!("{version} {path}?{query}\n{accept}\n{language}"),
+        Generation::Pinned(version) => {
+            format!("pinned {version} {path}?{query}\n{accept}\n{language}")
+        }
+    })
 }
 
 /// The answer to send for a cached entry: 304 when the client holds it, else the bytes.
 fn from_cache(cached: &Cached, if_none_match: Option<&str>, path: &str) -> HttpResponse {
+    from_parts(
+        cached.headers.iter().map(|(name, value)| (name, value)),
+        cached.body.clone(),
+        &cached.etag,
+        if_none_match,
+        path,
+    )
+}
+
+/// An answer from its parts: 304 when the client holds `etag`, else `body` with `headers`.
+fn from_parts<'h>(
+    headers: impl IntoIterator<Item = (&'h HeaderName, &'h HeaderValue)> + Clone,
+    body: Bytes,
+    etag: &HeaderValue,
+    if_none_match: Option<&str>,
+    path: &str,
+) -> HttpResponse {
     let control = HeaderValue::from_static(cache_control(path));
     if let Some(tags) = if_none_match {
-        if cached.etag.to_str().is_ok_and(|tag| matches(tags, tag)) {
+        if etag.to_str().is_ok_and(|tag| matches(tags, tag)) {
             let mut response = HttpResponse::NotModified()
-                .insert_header((header::ETAG, cached.etag.clone()))
+                .insert_header((header::ETAG, etag.clone()))
                 .insert_header((header::CACHE_CONTROL, control))
                 .insert_header((header::VARY, HeaderValue::from_static(VARY)))
                 .finish();
-            let headers = response.headers_mut();
-            for name in [header::LINK, vintage::DATA_VERSION, MEMENTO_DATETIME] {
-                for value in cached.headers.get_all(&name) {
-                    headers.append(name.clone(), value.clone());
+            let kept = response.headers_mut();
+            for (name, value) in headers {
+                if [header::LINK, vintage::DATA_VERSION, MEMENTO_DATETIME].contains(name) {
+                    kept.append(name.clone(), value.clone());
                 }
             }
             return response;
         }
     }
-    let mut response = HttpResponse::Ok().body(cached.body.clone());
-    let headers = response.headers_mut();
-    for (name, value) in &cached.headers {
-        headers.append(name.clone(), value.clone());
+    let mut response = HttpResponse::Ok().body(body);
+    let sent = response.headers_mut();
+    for (name, value) in headers {
+        sent.append(name.clone(), value.clone());
     }
     response
 }
@@ -262,16 +290,13 @@ pub async fn conditional_get(
             let pin = Pinned(vintage.version);
             use actix_web::HttpMessage;
             req.extensions_mut().insert(pin);
-            Some(Generation::Pinned)
+            Some(Generation::Pinned(vintage.version))
         }
         None => current_generation(&mut req, cache.is_some()).await,
     };
-    let key = cache_key(&req).map(|key| match pinned {
-        Some(vintage) => format!("{} {key}", vintage.version),
-        None => key,
-    });
-    if let (Some(cache), Some(generation), Some(key)) = (&cache, generation, &key) {
-        if let Some(hit) = cache.get(generation, key) {
+    let key = generation.and_then(|generation| cache_key(&req, generation));
+    if let (Some(cache), Some(key)) = (&cache, &key) {
+        if let Some(hit) = cache.get(key) {
             let (request, _) = req.into_parts();
             let response = from_cache(&hit, if_none_match.as_deref(), &path);
             return Ok(strip(ServiceResponse::new(request, response)));
@@ -318,14 +343,15 @@ pub async fn conditional_get(
         );
     }
     headers.insert(header::VARY, HeaderValue::from_static(VARY));
-    let cached = Cached {
-        headers: head.headers().clone(),
-        body: bytes,
-        etag: tag,
-    };
-    let response = from_cache(&cached, if_none_match.as_deref(), &path);
-    if let (Some(cache), Some(generation), Some(key)) = (cache, generation, key) {
-        cache.put(generation, key, Arc::new(cached));
+    let response = from_parts(
+        head.headers(),
+        bytes.clone(),
+        &tag,
+        if_none_match.as_deref(),
+        &path,
+    );
+    if let (Some(cache), Some(key)) = (cache, key) {
+        cache.put(key, Arc::new(Cached::new(head.headers(), &bytes, tag)));
     }
     Ok(strip(ServiceResponse::new(request, response)))
 }
@@ -355,4 +381,51 @@ fn refuse(req: ServiceRequest, error: crate::api::error::ApiError) -> ServiceRes
     use actix_web::ResponseError;
     let (request, _) = req.into_parts();
     ServiceResponse::new(request, error.error_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(bytes: usize) -> Arc<Cached> {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let body = Bytes::from(vec![b'x'; bytes]);
+        Arc::new(Cached::new(
+            &headers,
+            &body,
+            HeaderValue::from_static("\"t\""),
+        ))
+    }
+
+    #[test]
+    fn an_answer_weighs_its_body_and_headers() {
+        let cached = answer(10_000);
+        let headers = "content-type".len() + "application/json".len();
+        assert!(
+            cached.weight >= (10_000 + headers) as u64,
+            "{}",
+            cached.weight
+        );
+    }
+
+    /// Many more answers than fit: the cache evicts as they come, and never holds more than its
+    /// budget.
+    #[test]
+    fn the_cache_stays_within_its_budget() {
+        let budget = 1 << 20;
+        let cache = ResponseCache::new(budget);
+        for i in 0..1_000 {
+            cache.put(format!("1 /api/v1/observations?page={i}"), answer(10_000));
+            assert!(cache.answers.weight() <= budget as u64);
+        }
+        assert!(cache.answers.len() >= 50, "{}", cache.answers.len());
+        assert!(cache.get("1 /api/v1/observations?page=999").is_some());
+        // Too big for the budget's sixteenth: not filed.
+        cache.put("big".into(), answer(budget / 8));
+        assert!(cache.get("big").is_none());
+    }
 }
