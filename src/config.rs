@@ -29,6 +29,15 @@ pub struct Settings {
     #[arg(long, env = "CHISO_POOL_SIZE", default_value_t = 8, global = true)]
     pub pool_size: u32,
 
+    /// Memory for cached whole answers, in MiB (`api::caching`); 0 turns the cache off.
+    #[arg(
+        long,
+        env = "CHISO_RESPONSE_CACHE_MB",
+        default_value_t = 64,
+        global = true
+    )]
+    pub response_cache_mb: usize,
+
     #[command(flatten)]
     pub auth: AuthSettings,
 }

@@ -239,9 +239,6 @@ const EXPOSED_HEADERS: [&str; 7] = [
     "retry-after",
 ];
 
-/// Memory for whole answers, of the current data version and pinned (see `api::caching`).
-const RESPONSE_CACHE_BYTES: usize = 64 * 1024 * 1024;
-
 /// The largest JSON body a single-item write accepts.
 pub const JSON_BODY_LIMIT: usize = 256 * 1024;
 
@@ -276,6 +273,7 @@ impl Application {
             write_pool,
             versions,
             crate::auth::Auth(keys),
+            settings.response_cache_mb * 1024 * 1024,
         )?;
         Ok(Self { address, server })
     }
@@ -300,6 +298,7 @@ pub fn serve(
     write_pool: db::WritePool,
     versions: crate::store::version::VersionWatch,
     auth: crate::auth::Auth,
+    response_cache_bytes: usize,
 ) -> anyhow::Result<Server> {
     let doc = openapi::document();
     let doc_json = web::Data::new(OpenApiJson(doc.to_pretty_json()?));
@@ -311,9 +310,11 @@ pub fn serve(
     let write_pool = web::Data::new(write_pool);
     let versions = web::Data::new(versions);
     let catalogues = web::Data::new(crate::store::catalogue::CatalogueCache::default());
-    let responses = web::Data::new(crate::api::caching::ResponseCache::new(
-        RESPONSE_CACHE_BYTES,
-    ));
+    let responses = (response_cache_bytes > 0).then(|| {
+        web::Data::new(crate::api::caching::ResponseCache::new(
+            response_cache_bytes,
+        ))
+    });
     // The access log formats a line per request: only build it when it will be written.
     let access_log = log::log_enabled!(log::Level::Info);
     let auth = web::Data::new(auth);
@@ -341,7 +342,11 @@ pub fn serve(
             .app_data(write_pool.clone())
             .app_data(versions.clone())
             .app_data(catalogues.clone())
-            .app_data(responses.clone())
+            .configure(|cfg| {
+                if let Some(responses) = &responses {
+                    cfg.app_data(responses.clone());
+                }
+            })
             .app_data(doc_json.clone())
             .app_data(routes.clone())
             .app_data(auth.clone())

@@ -7,7 +7,7 @@ use chiso::auth::Role;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{spawn_app, TestApp, SECRET};
+use crate::helpers::{spawn_app, spawn_app_without_response_cache, TestApp, SECRET};
 
 const LIST: &str = "/api/v1/observations?province=thanh-hoa&indicator=bts_stations";
 
@@ -24,7 +24,16 @@ async fn state(app: &TestApp) -> (i64, String) {
 
 #[actix_web::test]
 async fn a_cached_answer_never_outlives_an_api_write() {
-    let app = spawn_app().await;
+    answers_follow_an_api_write(spawn_app().await).await;
+}
+
+/// `CHISO_RESPONSE_CACHE_MB=0`: every answer is built anew, with the same validators.
+#[actix_web::test]
+async fn without_the_response_cache_answers_revalidate_and_follow_writes() {
+    answers_follow_an_api_write(spawn_app_without_response_cache().await).await;
+}
+
+async fn answers_follow_an_api_write(app: TestApp) {
     let (total, etag) = state(&app).await;
     let revalidated = app
         .send(Method::GET, LIST, None, None, &[("if-none-match", &etag)])

@@ -96,12 +96,29 @@ async fn spawn_app_with(secret: Option<&str>) -> TestApp {
 
 /// A server verifying tokens as `auth` says.
 pub async fn spawn_app_with_auth(auth: AuthSettings) -> TestApp {
+    spawn_app_with_settings(auth, 64).await
+}
+
+/// A server that caches no answers (`CHISO_RESPONSE_CACHE_MB=0`).
+pub async fn spawn_app_without_response_cache() -> TestApp {
+    spawn_app_with_settings(
+        AuthSettings {
+            secret: Some(SECRET.to_owned()),
+            ..auth_defaults()
+        },
+        0,
+    )
+    .await
+}
+
+async fn spawn_app_with_settings(auth: AuthSettings, response_cache_mb: usize) -> TestApp {
     let _ = env_logger::builder().is_test(true).try_init();
     let (database_url, db) = fresh_database();
     let settings = Settings {
         database_url: database_url.clone(),
         bind: "127.0.0.1:0".into(),
         pool_size: 4,
+        response_cache_mb,
         auth,
     };
     let app = Application::build(settings.clone())
