@@ -33,7 +33,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "CHISO_RESPONSE_CACHE_MB",
-        default_value_t = 64,
+        default_value_t = 32,
         global = true
     )]
     pub response_cache_mb: usize,

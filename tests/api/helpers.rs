@@ -96,7 +96,7 @@ async fn spawn_app_with(secret: Option<&str>) -> TestApp {
 
 /// A server verifying tokens as `auth` says.
 pub async fn spawn_app_with_auth(auth: AuthSettings) -> TestApp {
-    spawn_app_with_settings(auth, 64).await
+    spawn_app_with_settings(auth, 32).await
 }
 
 /// A server that caches no answers (`CHISO_RESPONSE_CACHE_MB=0`).
