@@ -133,6 +133,10 @@ pub struct ResponseCache {
     max_bytes: usize,
 }
 
+/// The cache's independent parts (each with its lock): enough that two workers, or a few dozen,
+/// seldom wait for one another.
+const SHARDS: usize = 8;
+
 /// Which answers an entry belongs to: those of a data version, or those pinned to a vintage.
 #[derive(Debug, Clone, Copy)]
 enum Generation {
@@ -142,13 +146,22 @@ enum Generation {
 
 impl ResponseCache {
     pub fn new(max_bytes: usize) -> Self {
-        // The estimate sizes the index up front: answers of about 4 kB on average.
-        let estimated_answers = (max_bytes / 4096).max(16);
+        let options = quick_cache::OptionsBuilder::new()
+            // Sizes the index up front, for answers of about 4 kB on average.
+            .estimated_items_capacity((max_bytes / 4096).max(64))
+            .weight_capacity(max_bytes as u64)
+            // Each shard holds its part of the budget and refuses an answer heavier than that.
+            // By default the shards follow the cores, so on a large machine a 1000-row page
+            // would not be cached; with eight, any answer `put` accepts fits.
+            .shards(SHARDS)
+            .build()
+            .expect("the item estimate and the weight capacity are set");
         ResponseCache {
-            answers: quick_cache::sync::Cache::with_weighter(
-                estimated_answers,
-                max_bytes as u64,
+            answers: quick_cache::sync::Cache::with_options(
+                options,
                 ByWeight,
+                Default::default(),
+                Default::default(),
             ),
             max_bytes,
         }
@@ -158,9 +171,9 @@ impl ResponseCache {
         self.answers.get(key)
     }
 
-    /// Files an answer, unless it alone would take more than a sixteenth of the budget.
+    /// Files an answer, unless it alone would take more than half a shard.
     fn put(&self, key: String, cached: Arc<Cached>) {
-        if key.len() + cached.weight as usize <= self.max_bytes / 16 {
+        if key.len() + cached.weight as usize <= self.max_bytes / SHARDS / 2 {
             self.answers.insert(key, cached);
         }
     }
@@ -203,7 +216,7 @@ fn from_cache(cached: &Cached, if_none_match: Option<&str>, path: &str) -> HttpR
 
 /// An answer from its parts: 304 when the client holds `etag`, else `body` with `headers`.
 fn from_parts<'h>(
-    headers: impl IntoIterator<Item = (&'h HeaderName, &'h HeaderValue)> + Clone,
+    headers: impl IntoIterator<Item = (&'h HeaderName, &'h HeaderValue)>,
     body: Bytes,
     etag: &HeaderValue,
     if_none_match: Option<&str>,
@@ -424,7 +437,10 @@ mod tests {
         }
         assert!(cache.answers.len() >= 50, "{}", cache.answers.len());
         assert!(cache.get("1 /api/v1/observations?page=999").is_some());
-        // Too big for the budget's sixteenth: not filed.
+        // Up to half a shard: filed, whatever the machine's cores.
+        cache.put("large".into(), answer(budget / SHARDS / 2 - 1024));
+        assert!(cache.get("large").is_some());
+        // Heavier than half a shard: not filed.
         cache.put("big".into(), answer(budget / 8));
         assert!(cache.get("big").is_none());
     }
