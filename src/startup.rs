@@ -273,7 +273,7 @@ impl Application {
             write_pool,
             versions,
             crate::auth::Auth(keys),
-            settings.response_cache_mb * 1024 * 1024,
+            settings.response_cache_mb.saturating_mul(1024 * 1024),
         )?;
         Ok(Self { address, server })
     }
