@@ -171,10 +171,16 @@ impl ResponseCache {
         self.answers.get(key)
     }
 
-    /// Files an answer, unless it alone would take more than half a shard.
-    fn put(&self, key: String, cached: Arc<Cached>) {
-        if key.len() + cached.weight as usize <= self.max_bytes / SHARDS / 2 {
-            self.answers.insert(key, cached);
+    /// Files an answer, unless it alone would take more than half a shard. Its body is
+    /// measured before it is copied: a rejected answer costs no copy.
+    fn put(&self, key: String, headers: &HeaderMap, body: &Bytes, etag: HeaderValue) {
+        let limit = self.max_bytes / SHARDS / 2;
+        if key.len() + body.len() > limit {
+            return;
+        }
+        let cached = Cached::new(headers, body, etag);
+        if key.len() + cached.weight as usize <= limit {
+            self.answers.insert(key, Arc::new(cached));
         }
     }
 }
@@ -364,7 +370,7 @@ pub async fn conditional_get(
         &path,
     );
     if let (Some(cache), Some(key)) = (cache, key) {
-        cache.put(key, Arc::new(Cached::new(head.headers(), &bytes, tag)));
+        cache.put(key, head.headers(), &bytes, tag);
     }
     Ok(strip(ServiceResponse::new(request, response)))
 }
@@ -400,23 +406,26 @@ fn refuse(req: ServiceRequest, error: crate::api::error::ApiError) -> ServiceRes
 mod tests {
     use super::*;
 
-    fn answer(bytes: usize) -> Arc<Cached> {
+    /// The parts of a JSON answer of `bytes` bytes.
+    fn answer(bytes: usize) -> (HeaderMap, Bytes, HeaderValue) {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
         let body = Bytes::from(vec![b'x'; bytes]);
-        Arc::new(Cached::new(
-            &headers,
-            &body,
-            HeaderValue::from_static("\"t\""),
-        ))
+        (headers, body, HeaderValue::from_static("\"t\""))
+    }
+
+    fn put(cache: &ResponseCache, key: &str, bytes: usize) {
+        let (headers, body, etag) = answer(bytes);
+        cache.put(key.to_owned(), &headers, &body, etag);
     }
 
     #[test]
     fn an_answer_weighs_its_body_and_headers() {
-        let cached = answer(10_000);
+        let (headers, body, etag) = answer(10_000);
+        let cached = Cached::new(&headers, &body, etag);
         let headers = "content-type".len() + "application/json".len();
         assert!(
             cached.weight >= (10_000 + headers) as u64,
@@ -432,16 +441,16 @@ mod tests {
         let budget = 1 << 20;
         let cache = ResponseCache::new(budget);
         for i in 0..1_000 {
-            cache.put(format!("1 /api/v1/observations?page={i}"), answer(10_000));
+            put(&cache, &format!("1 /api/v1/observations?page={i}"), 10_000);
             assert!(cache.answers.weight() <= budget as u64);
         }
         assert!(cache.answers.len() >= 50, "{}", cache.answers.len());
         assert!(cache.get("1 /api/v1/observations?page=999").is_some());
         // Up to half a shard: filed, whatever the machine's cores.
-        cache.put("large".into(), answer(budget / SHARDS / 2 - 1024));
+        put(&cache, "large", budget / SHARDS / 2 - 1024);
         assert!(cache.get("large").is_some());
         // Heavier than half a shard: not filed.
-        cache.put("big".into(), answer(budget / 8));
+        put(&cache, "big", budget / 8);
         assert!(cache.get("big").is_none());
     }
 }
