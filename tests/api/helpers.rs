@@ -87,11 +87,14 @@ pub async fn spawn_read_only_app() -> TestApp {
 }
 
 async fn spawn_app_with(secret: Option<&str>) -> TestApp {
-    spawn_app_with_auth(AuthSettings {
+    spawn_app_with_auth(signed_by(secret)).await
+}
+
+fn signed_by(secret: Option<&str>) -> AuthSettings {
+    AuthSettings {
         secret: secret.map(str::to_owned),
         ..auth_defaults()
-    })
-    .await
+    }
 }
 
 /// A server verifying tokens as `auth` says.
@@ -101,14 +104,7 @@ pub async fn spawn_app_with_auth(auth: AuthSettings) -> TestApp {
 
 /// A server that caches no answers (`CHISO_RESPONSE_CACHE_MB=0`).
 pub async fn spawn_app_without_response_cache() -> TestApp {
-    spawn_app_with_settings(
-        AuthSettings {
-            secret: Some(SECRET.to_owned()),
-            ..auth_defaults()
-        },
-        0,
-    )
-    .await
+    spawn_app_with_settings(signed_by(Some(SECRET)), 0).await
 }
 
 async fn spawn_app_with_settings(auth: AuthSettings, response_cache_mb: usize) -> TestApp {
