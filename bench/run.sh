@@ -11,9 +11,10 @@
 #    series (one province and indicator, 2021-09 to 2024-12), the same URL repeated (hot) and a
 #    random province, indicator and page size per request (cold); a 63-row ranking; a single
 #    item; a 304 revalidation; a 1000-row CSV page. It prints req/s, p50, p99, the share of the
-#    ceiling and the server's peak RSS;
+#    ceiling, the CPU time each request cost the server (and PostgreSQL) and the server's peak RSS;
 # 4. does the same on PostgreSQL when BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
-#    answers, in a database `chiso_bench` it recreates.
+#    answers, in a database `chiso_bench` it recreates on the same server, with the same options
+#    (`BENCH_POSTGRES_URL='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'`, say).
 #
 # BENCH_KEEP=1 keeps the generated rows and the SQLite database for profiling; BENCH_SKIP_POSTGRES=1
 # measures SQLite only.
@@ -122,21 +123,44 @@ rss_peak() {
     done
 }
 
+# cpu_ticks PID...: the user and system CPU time the processes have used, in clock ticks.
+cpu_ticks() {
+    local total=0 pid ticks
+    for pid in "$@"; do
+        ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + ticks))
+    done
+    echo "$total"
+}
+# per_request TICKS REQUESTS: microseconds of CPU per request.
+per_request() {
+    python3 -c "import os, sys; print(f'{int(sys.argv[1]) * 1e6 / os.sysconf(\"SC_CLK_TCK\") / int(sys.argv[2]):.0f}')" "$1" "$2"
+}
+
+# CPU time per request is what a line costs the machine: unlike req/s, it hardly moves when
+# another tenant takes a core. PostgreSQL's is that of every `postgres` process (its backends
+# and background workers) over the same seconds.
 measure() { # NAME URL [wrk args...] -> one table row
     local name="$1" url="$2"; shift 2
-    local out rps p50 p99 errors share
+    local out rps p50 p99 errors share requests server_before pg_before server_cpu pg_cpu=""
+    server_before=$(cpu_ticks "$MEASURED")
+    [ "$BACKEND" = postgres ] && pg_before=$(cpu_ticks $(pgrep -x postgres))
     out=$(wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    server_cpu=$(per_request $(($(cpu_ticks "$MEASURED") - server_before)) "$requests")
+    [ "$BACKEND" = postgres ] && pg_cpu=$(per_request $(($(cpu_ticks $(pgrep -x postgres)) - pg_before)) "$requests")
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
     errors=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
     [ -z "$BASE" ] && BASE="$rps"
     share=$(python3 -c "import sys; print(f'{100 * float(sys.argv[1]) / float(sys.argv[2]):.0f}%')" "$rps" "$BASE")
-    printf '| %-44s | %9s | %7s | %7s | %6s |%s\n' "$name" "$rps" "$p50" "$p99" "$share" "${errors:+ $errors non-2xx}"
+    printf '| %-44s | %9s | %7s | %7s | %6s | %7s | %5s |%s\n' "$name" "$rps" "$p50" "$p99" "$share" "$server_cpu" "$pg_cpu" "${errors:+ $errors non-2xx}"
 }
 
 run_backend() { # BACKEND DATABASE_URL
     local backend="$1" url="$2"
+    BACKEND="$backend"
     export DATABASE_URL="$url"
     "$BIN" migrate >/dev/null
     local start end
@@ -148,6 +172,8 @@ run_backend() { # BACKEND DATABASE_URL
     # A PostgreSQL server analyzes a table soon after a bulk load (autovacuum): measure the plans
     # it then chooses, not those of a table without statistics.
     if [ "$backend" = postgres ]; then psql "$url" -qc 'VACUUM ANALYZE' >/dev/null; fi
+    # The import's pages, written back now rather than by the kernel during the measurements.
+    sync
 
     CHISO_BIND="127.0.0.1:$PORT" "$BIN" serve >"$WORK/server-$backend.log" 2>&1 &
     SERVER=$!
@@ -171,10 +197,12 @@ run_backend() { # BACKEND DATABASE_URL
     echo
     echo "### $backend: $total observations; import of $ROWS rows ${import_seconds}s (sqlite3 floor ${FLOOR_SECONDS}s)"
     echo
-    printf '| %-44s | %9s | %7s | %7s | %6s |\n' "request" "req/s" "p50" "p99" "share"
-    printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "-----------" "---------" "---------" "--------"
+    printf '| %-44s | %9s | %7s | %7s | %6s | %7s | %5s |\n' "request" "req/s" "p50" "p99" "share" "us CPU" "pg us"
+    printf '|%s|%s|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "-----------" "---------" "---------" "--------" "---------" "-------"
     BASE=""
+    MEASURED="$CEILING"
     measure "ceiling ($(wc -c <"$WORK/hot.json") bytes, no work)" "http://127.0.0.1:$CEILING_PORT$HOT"
+    MEASURED="$SERVER"
     measure "series, 40 rows, hot (same URL)" "$base$HOT"
     measure "series, 40 rows, cold (random per request)" "$base/" -s bench/random_series.lua
     BENCH_LATER_PAGE="$total" measure "series, later page, cold (random cursor)" "$base/" -s bench/random_series.lua
@@ -197,7 +225,9 @@ if [ -n "${BENCH_SKIP_POSTGRES:-}" ]; then
     echo "PostgreSQL: skipped (BENCH_SKIP_POSTGRES)"
 elif command -v psql >/dev/null && psql "$PG_ADMIN_URL" -qc 'SELECT 1' >/dev/null 2>&1; then
     psql "$PG_ADMIN_URL" -qc 'DROP DATABASE IF EXISTS chiso_bench' -qc 'CREATE DATABASE chiso_bench' >/dev/null
-    run_backend postgres "${PG_ADMIN_URL%/*}/chiso_bench"
+    # The same server and options (`?sslmode=disable`, say), another database.
+    pg_base="${PG_ADMIN_URL%%\?*}"
+    run_backend postgres "${pg_base%/*}/chiso_bench${PG_ADMIN_URL#"$pg_base"}"
     [ -n "${BENCH_KEEP:-}" ] || psql "$PG_ADMIN_URL" -qc 'DROP DATABASE IF EXISTS chiso_bench' >/dev/null
 else
     echo
