@@ -117,7 +117,7 @@ impl ManageConnection for ConnectionManager {
                     .map_err(r2d2::Error::QueryError)?;
                 Ok(DbConnection::Sqlite(conn))
             }
-            DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url)
+            DatabaseUrl::Postgres(url) => establish_postgres(url)
                 .map(DbConnection::Pg)
                 .map_err(r2d2::Error::ConnectionError),
         }
@@ -131,6 +131,17 @@ impl ManageConnection for ConnectionManager {
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
         false
     }
+}
+
+/// Opens a PostgreSQL connection; every one the program opens comes through here.
+///
+/// OpenSSL, which libpq uses for TLS, is first initialized without its exit handler. That handler
+/// frees OpenSSL's global state when the process exits, while other threads (the pool opening a
+/// connection, say) may still be using it: the process then dies with SIGSEGV after its work is
+/// done (diesel-rs/diesel#3441). The first initialization decides, so it must precede libpq's.
+pub fn establish_postgres(url: &str) -> ConnectionResult<diesel::PgConnection> {
+    openssl_sys::init();
+    diesel::PgConnection::establish(url)
 }
 
 /// Builds the pool. Connections are opened lazily except the first, so a wrong URL fails here.

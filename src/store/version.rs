@@ -203,7 +203,7 @@ impl PostgresReader {
         let conn = match &mut self.conn {
             Some(conn) => conn,
             None => self.conn.insert(
-                diesel::PgConnection::establish(&self.url)
+                crate::db::establish_postgres(&self.url)
                     .map_err(|e| format!("cannot connect to read the data version: {e}"))?,
             ),
         };

@@ -7,7 +7,6 @@ use chiso::auth::{Keys, Role};
 use chiso::config::{AuthSettings, Settings};
 use chiso::startup::Application;
 use diesel::connection::SimpleConnection;
-use diesel::Connection;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
@@ -27,7 +26,7 @@ enum TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let TestDatabase::Postgres { base_url, schema } = self {
-            if let Ok(mut conn) = diesel::PgConnection::establish(base_url) {
+            if let Ok(mut conn) = chiso::db::establish_postgres(base_url) {
                 let _ = conn.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
             }
         }
@@ -57,7 +56,7 @@ fn fresh_database() -> (String, TestDatabase) {
                     .unwrap()
                     .subsec_nanos()
             );
-            let mut conn = diesel::PgConnection::establish(&base_url).unwrap_or_else(|e| {
+            let mut conn = chiso::db::establish_postgres(&base_url).unwrap_or_else(|e| {
                 panic!("CHISO_TEST_POSTGRES_URL is set but PostgreSQL is unreachable: {e}")
             });
             conn.batch_execute(&format!("CREATE SCHEMA \"{schema}\""))
