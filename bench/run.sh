@@ -123,19 +123,7 @@ rss_peak() {
     done
 }
 
-# cpu_ticks PID...: the user and system CPU time the processes have used, in clock ticks.
-cpu_ticks() {
-    local total=0 pid ticks
-    for pid in "$@"; do
-        ticks=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-        total=$((total + ticks))
-    done
-    echo "$total"
-}
-# per_request TICKS REQUESTS: microseconds of CPU per request.
-per_request() {
-    python3 -c "import os, sys; print(f'{int(sys.argv[1]) * 1e6 / os.sysconf(\"SC_CLK_TCK\") / int(sys.argv[2]):.0f}')" "$1" "$2"
-}
+source bench/cpu.sh
 
 # CPU time per request is what a line costs the machine: unlike req/s, it hardly moves when
 # another tenant takes a core. PostgreSQL's is that of every `postgres` process (its backends

@@ -10,8 +10,7 @@ PORT="${BENCH_PORT:-18095}"
 cargo build --release --quiet
 BIN="${CARGO_TARGET_DIR:-target}/release/pg-driver"
 
-ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
-per_request() { python3 -c "import os, sys; print(f'{int(sys.argv[1]) * 1e6 / os.sysconf(\"SC_CLK_TCK\") / int(sys.argv[2]):.0f}')" "$1" "$2"; }
+source ../cpu.sh
 
 export BENCH_TARGETS="$TARGETS"
 printf '| %-8s | %9s | %7s | %6s | %5s |\n' driver "req/s" p99 "us CPU" "pg us"
@@ -21,9 +20,9 @@ for _ in $(seq 1 "$ROUNDS"); do
         server=$!
         sleep 1
         wrk -t2 -c64 -d2s -s ../random_series.lua "http://127.0.0.1:$PORT/" >/dev/null
-        server_before=$(ticks "$server") pg_before=$(ticks $(pgrep -x postgres))
+        server_before=$(cpu_ticks "$server") pg_before=$(cpu_ticks $(pgrep -x postgres))
         out=$(wrk -t2 -c64 -d6s --latency -s ../random_series.lua "http://127.0.0.1:$PORT/")
-        server_after=$(ticks "$server") pg_after=$(ticks $(pgrep -x postgres))
+        server_after=$(cpu_ticks "$server") pg_after=$(cpu_ticks $(pgrep -x postgres))
         requests=$(awk '/requests in/ {print $1}' <<<"$out")
         printf '| %-8s | %9s | %7s | %6s | %5s |\n' "$mode" \
             "$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
