@@ -4,6 +4,13 @@ use clap::Args;
 
 use crate::db::DatabaseUrl;
 
+/// How PostgreSQL reads run (see `db::pg_async`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PostgresReads {
+    Async,
+    Libpq,
+}
+
 /// Where the data lives and how the server listens.
 #[derive(Debug, Clone, Args)]
 pub struct Settings {
@@ -37,6 +44,19 @@ pub struct Settings {
         global = true
     )]
     pub response_cache_mb: usize,
+
+    /// How PostgreSQL serves the reads that have an asynchronous form (a series): `async`, on
+    /// each worker's own connection, or `libpq`, on the blocking pool as every other read.
+    /// `async` falls back to `libpq` when tokio-postgres cannot connect where libpq can (libpq's
+    /// certificate options, a password from `PGPASSWORD` or `.pgpass`).
+    #[arg(
+        long,
+        env = "CHISO_POSTGRES_READS",
+        value_enum,
+        default_value_t = PostgresReads::Async,
+        global = true
+    )]
+    pub postgres_reads: PostgresReads,
 
     #[command(flatten)]
     pub auth: AuthSettings,

@@ -80,7 +80,8 @@ impl FieldError {
 impl From<diesel::result::Error> for Error {
     fn from(err: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error as Diesel};
-        if crate::db::is_contention(&err) {
+        // The pool replaces a lost connection (`db::ManagedConnection`): a retry gets a new one.
+        if crate::db::is_contention(&err) || crate::db::is_connection_lost(&err) {
             return Self::Busy(err.into());
         }
         if is_oversized_pattern(&err) {

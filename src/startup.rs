@@ -1,6 +1,7 @@
 //! Wiring: the database (pool, migrations, first-run data), the actix app and the server.
 
 use std::net::{SocketAddr, TcpListener};
+use std::rc::Rc;
 
 use actix_cors::Cors;
 use actix_web::dev::{ResourceDef, Server};
@@ -12,8 +13,9 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::api::error::{self, ApiError};
 use crate::api::openapi::{self, OpenApiJson};
-use crate::config::Settings;
+use crate::config::{PostgresReads, Settings};
 use crate::dataset::{self, Dataset, LoadReport};
+use crate::db::pg_async::{AsyncPgSettings, WorkerPgConnection};
 use crate::db::{self, DatabaseUrl, Pool};
 
 /// Opens the pool and applies migrations; on an empty database, loads the shipped dataset.
@@ -263,6 +265,10 @@ impl Application {
         let versions =
             web::block(move || crate::store::version::VersionWatch::new(&watched)).await??;
         let address = listener.local_addr()?;
+        let async_reads = match (&url, settings.postgres_reads) {
+            (DatabaseUrl::Postgres(url), PostgresReads::Async) => async_postgres_reads(url).await,
+            _ => None,
+        };
         let keys = crate::auth::Keys::from_settings(&settings.auth)?;
         if keys.is_none() {
             log::warn!("no CHISO_JWT_SECRET or CHISO_JWT_PUBLIC_KEY: the API is read-only");
@@ -272,6 +278,7 @@ impl Application {
             pool,
             write_pool,
             versions,
+            async_reads,
             crate::auth::Auth(keys),
             settings.response_cache_mb.saturating_mul(1024 * 1024),
         )?;
@@ -292,11 +299,31 @@ impl Application {
 }
 
 /// Starts the HTTP server on an already bound listener.
+/// The settings of the asynchronous PostgreSQL reads (`db::pg_async`), after one connection
+/// made with them, or `None` (with the reason logged) when reads must keep to libpq.
+async fn async_postgres_reads(url: &str) -> Option<AsyncPgSettings> {
+    let settings = match AsyncPgSettings::for_url(url) {
+        Ok(settings) => settings,
+        Err(e) => {
+            log::info!("PostgreSQL reads use libpq: tokio-postgres cannot use this URL ({e})");
+            return None;
+        }
+    };
+    match settings.connect().await {
+        Ok(_) => Some(settings),
+        Err(e) => {
+            log::warn!("PostgreSQL reads use libpq: tokio-postgres cannot connect ({e})");
+            None
+        }
+    }
+}
+
 pub fn serve(
     listener: TcpListener,
     pool: Pool,
     write_pool: db::WritePool,
     versions: crate::store::version::VersionWatch,
+    async_reads: Option<AsyncPgSettings>,
     auth: crate::auth::Auth,
     response_cache_bytes: usize,
 ) -> anyhow::Result<Server> {
@@ -342,6 +369,12 @@ pub fn serve(
             .app_data(write_pool.clone())
             .app_data(versions.clone())
             .app_data(catalogues.clone())
+            .configure(|cfg| {
+                // Each worker's own connection (the factory runs once per worker).
+                if let Some(settings) = &async_reads {
+                    cfg.app_data(Rc::new(WorkerPgConnection::new(settings.clone())));
+                }
+            })
             .configure(|cfg| {
                 if let Some(responses) = &responses {
                     cfg.app_data(responses.clone());

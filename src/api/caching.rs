@@ -380,9 +380,9 @@ pub async fn conditional_get(
 ///
 /// [`SeenBefore`]: vintage::SeenBefore
 async fn current_generation(req: &mut ServiceRequest, cached: bool) -> Option<Generation> {
-    let watch = req.app_data::<Data<VersionWatch>>().cloned();
-    let watch = watch.filter(|_| cached)?;
-    match watch.current().await {
+    let reader = vintage::StateReader::of(req.app_data(), req.app_data::<Data<VersionWatch>>());
+    let reader = reader.filter(|_| cached)?;
+    match reader.current().await {
         Ok(state) => {
             use actix_web::HttpMessage;
             req.extensions_mut().insert(vintage::SeenBefore(state));

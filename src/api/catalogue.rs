@@ -13,7 +13,6 @@ use super::vintage::SeenBefore;
 use crate::api::error::ApiError;
 use crate::db::Pool;
 use crate::store::catalogue::{Catalogue, CatalogueCache};
-use crate::store::version::VersionWatch;
 
 /// The catalogue of the request's data version.
 #[derive(Clone)]
@@ -36,7 +35,7 @@ impl FromRequest for CatalogueRef {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let cache = req.app_data::<web::Data<CatalogueCache>>().cloned();
-        let watch = req.app_data::<web::Data<VersionWatch>>().cloned();
+        let states = super::vintage::StateReader::for_request(req);
         let pool = req.app_data::<web::Data<Pool>>().cloned();
         let known = req.extensions().get::<SeenBefore>().copied();
         if let Some(pin) = req.extensions().get::<super::vintage::Pinned>().copied() {
@@ -48,8 +47,8 @@ impl FromRequest for CatalogueRef {
             let version = match known {
                 Some(SeenBefore(state)) => state.version,
                 None => {
-                    let watch = watch.ok_or_else(|| missing("the version watch"))?;
-                    watch
+                    let states = states.ok_or_else(|| missing("the version watch"))?;
+                    states
                         .current()
                         .await
                         .map_err(ApiError::Unavailable)?

@@ -105,29 +105,41 @@ impl TotalCache {
             Some(version) => version,
             None => crate::store::version::current(conn)?,
         };
-        let key = format!("{resource} {filter:?}");
-        let known = {
-            let cache = self
-                .0
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            cache
-                .get(&key)
-                .filter(|(v, _)| *v == version)
-                .map(|(_, total)| *total)
-        };
+        let key = Self::key(resource, filter);
+        let known = self.known(&key, version);
         let page = list(conn, known)?;
         if known.is_none() {
-            let mut cache = self
-                .0
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            if cache.len() >= TOTAL_CACHE_ENTRIES {
-                cache.clear();
-            }
-            cache.insert(key, (version, page.total));
+            self.remember(key, version, page.total);
         }
         Ok(page)
+    }
+
+    /// What a total is remembered by: the resource and its filters.
+    pub fn key<F: std::fmt::Debug>(resource: &str, filter: &F) -> String {
+        format!("{resource} {filter:?}")
+    }
+
+    /// The total counted for `key` at `version`, if it was.
+    pub fn known(&self, key: &str, version: i64) -> Option<i64> {
+        let cache = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache
+            .get(key)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, total)| *total)
+    }
+
+    pub fn remember(&self, key: String, version: i64, total: i64) {
+        let mut cache = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cache.len() >= TOTAL_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key, (version, total));
     }
 }
 

@@ -31,7 +31,7 @@ pub mod targets;
 pub mod tokens;
 pub mod vintage;
 
-pub use vintage::with_read;
+pub use vintage::{with_read, with_read_or_async};
 
 use actix_web::web;
 use utoipa_actix_web::{scope, service_config::ServiceConfig};

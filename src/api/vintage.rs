@@ -4,15 +4,19 @@
 //! version (`Link: <...>; rel="memento"`), so a figure quoted today can be fetched again, byte
 //! for byte, after any number of corrections.
 
+use std::rc::Rc;
+
 use actix_web::dev::ServiceRequest;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use actix_web::{web, HttpMessage, HttpRequest};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel_async::AsyncPgConnection;
 
 use crate::store::vintage::PinError;
 pub use crate::store::vintage::{PinRequest, Vintage};
 
 use crate::api::error::{ApiError, ApiResult};
+use crate::db::pg_async::WorkerPgConnection;
 use crate::db::{DbConnection, Pool, WritePool};
 use crate::store::version::{DataState, VersionWatch};
 use crate::store::{changes, vintage};
@@ -37,6 +41,12 @@ impl Pinned {
     pub fn data_version(self) -> i64 {
         -i64::from(self.0) - 1
     }
+}
+
+/// Whether this server reads PostgreSQL asynchronously, so [`with_read_or_async`] can use a
+/// `fast` form of a read.
+pub fn reads_async(req: &HttpRequest) -> bool {
+    req.app_data::<Rc<WorkerPgConnection>>().is_some()
 }
 
 /// The state of the data the caching middleware saw before the handler ran.
@@ -157,12 +167,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Clone + Send + 'static,
 {
-    if req.extensions().get::<Pinned>().is_some() {
-        return with_long_read(req, work).await;
-    }
-    let seen = req.extensions().get::<SeenBefore>().copied();
-    let watch = req.app_data::<web::Data<VersionWatch>>().cloned();
-    let (Some(SeenBefore(before)), Some(watch)) = (seen, watch) else {
+    let Some((before, watch)) = seen_before(req) else {
         return with_long_read(req, work).await;
     };
     let pool = read_pool(req)?;
@@ -178,7 +183,115 @@ where
         Some(mut conn) => work(&mut conn)?,
         None => web::block(move || work(&mut *pool.get()?)).await??,
     };
-    let after = watch.current().await.map_err(ApiError::Unavailable)?;
+    unless_changed(req, before, value, again).await
+}
+
+/// [`with_read`] for a read that PostgreSQL can also serve asynchronously: with the worker's
+/// connection ([`WorkerPgConnection`]), `fast` reads the present on this thread, its queries
+/// pipelined with those of other requests. `work` serves everything else (SQLite, a vintage,
+/// a write landing meanwhile, a failed asynchronous read), and `None` for `fast` means this
+/// request has no such form.
+pub async fn with_read_or_async<T, F, A>(
+    req: &HttpRequest,
+    work: F,
+    fast: Option<A>,
+) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Clone + Send + 'static,
+    A: AsyncFnOnce(&AsyncPgConnection) -> ApiResult<T>,
+{
+    let worker = req.app_data::<Rc<WorkerPgConnection>>().cloned();
+    let (Some(fast), Some(worker), Some((before, _))) = (fast, worker, seen_before(req)) else {
+        return with_read(req, work).await;
+    };
+    // A connection that fails (PostgreSQL restarted, a network cut) costs this request the
+    // blocking path, not an error; the next one opens a new connection.
+    let value = match worker.get().await {
+        Ok(conn) => match fast(&conn).await {
+            Ok(value) => value,
+            Err(err) => {
+                log::warn!("asynchronous PostgreSQL read failed, reading through libpq: {err}");
+                worker.forget(&conn);
+                return with_read(req, work).await;
+            }
+        },
+        Err(err) => {
+            log::warn!("cannot connect to PostgreSQL asynchronously, reading through libpq: {err}");
+            return with_read(req, work).await;
+        }
+    };
+    unless_changed(req, before, value, work).await
+}
+
+/// The state of the data the caching middleware saw before this request's read, and the watch
+/// to see it again after: `None` when the read must run in one snapshot instead (a vintage, or
+/// no state seen).
+fn seen_before(req: &HttpRequest) -> Option<(DataState, web::Data<VersionWatch>)> {
+    if req.extensions().get::<Pinned>().is_some() {
+        return None;
+    }
+    let SeenBefore(before) = req.extensions().get::<SeenBefore>().copied()?;
+    let watch = req.app_data::<web::Data<VersionWatch>>().cloned()?;
+    Some((before, watch))
+}
+
+/// Where a request reads the state of the data: its worker's asynchronous PostgreSQL
+/// connection when it has one, or the process's [`VersionWatch`].
+pub enum StateReader {
+    /// The worker's connection, and the watch for when it fails.
+    Worker(Rc<WorkerPgConnection>, Option<web::Data<VersionWatch>>),
+    Watch(web::Data<VersionWatch>),
+}
+
+impl StateReader {
+    /// The reader of an app whose data is `worker` and `watch` (either may be absent).
+    pub fn of(
+        worker: Option<&Rc<WorkerPgConnection>>,
+        watch: Option<&web::Data<VersionWatch>>,
+    ) -> Option<Self> {
+        match (worker, watch) {
+            (Some(worker), watch) => Some(Self::Worker(worker.clone(), watch.cloned())),
+            (None, Some(watch)) => Some(Self::Watch(watch.clone())),
+            (None, None) => None,
+        }
+    }
+
+    pub fn for_request(req: &HttpRequest) -> Option<Self> {
+        Self::of(req.app_data(), req.app_data())
+    }
+
+    /// The state of the data now (see [`VersionWatch::current`]).
+    pub async fn current(&self) -> anyhow::Result<DataState> {
+        match self {
+            Self::Worker(worker, watch) => match (worker.data_state().await, watch) {
+                (Ok(state), _) => Ok(state),
+                (Err(err), Some(watch)) => {
+                    log::warn!("{err}; reading the data version through libpq");
+                    watch.current().await
+                }
+                (Err(err), None) => Err(anyhow::Error::msg(err)),
+            },
+            Self::Watch(watch) => watch.current().await,
+        }
+    }
+}
+
+/// `value`, read after the data was seen in state `before`, when it is still in that state:
+/// no write committed in between, so every query saw it. Otherwise `again` in one snapshot.
+async fn unless_changed<T, F>(
+    req: &HttpRequest,
+    before: DataState,
+    value: T,
+    again: F,
+) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> ApiResult<T> + Send + 'static,
+{
+    let reader = StateReader::for_request(req)
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("no version watch configured")))?;
+    let after = reader.current().await.map_err(ApiError::Unavailable)?;
     if after != before {
         return with_long_read(req, again).await;
     }

@@ -2,11 +2,16 @@
 //! SQLite settings and the embedded migrations. Queries live in `crate::store`.
 
 mod date;
+pub mod pg_async;
 pub mod schema;
 
 pub use date::StoredDate;
 
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
+
+use diesel::connection::InstrumentationEvent;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -30,6 +35,42 @@ macro_rules! with_backend {
             $crate::db::DbConnection::Pg($c) => $body,
         }
     };
+}
+
+/// A pooled connection, and whether it was lost: a PostgreSQL connection the server closed (a
+/// restart, a failover, an administrator) fails every query after, so the pool must replace it
+/// rather than hand it out again. Diesel's own check only sees broken transactions; `lost` is
+/// set by the connection's instrumentation when a query fails that way.
+pub struct ManagedConnection {
+    conn: DbConnection,
+    lost: Arc<AtomicBool>,
+    /// The manager's [`ConnectionManager::losses`] when this connection was last known good.
+    checked_at: u64,
+}
+
+impl std::ops::Deref for ManagedConnection {
+    type Target = DbConnection;
+    fn deref(&self) -> &DbConnection {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for ManagedConnection {
+    fn deref_mut(&mut self) -> &mut DbConnection {
+        &mut self.conn
+    }
+}
+
+/// Whether `err` says the connection is gone, rather than that one statement failed.
+pub fn is_connection_lost(err: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    matches!(
+        err,
+        Error::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        )
+    )
 }
 
 pub type Pool = r2d2::Pool<ConnectionManager>;
@@ -83,14 +124,23 @@ impl DatabaseUrl {
 
 /// An r2d2 manager that opens the backend the URL names, and applies SQLite's per-connection
 /// settings. (Diesel's own manager would try every backend in turn with the same string.)
+///
+/// When one of its connections is lost, the others were probably cut at the same moment (the
+/// server restarted): each is then checked with a query before it is next handed out, and
+/// replaced if it fails. Otherwise the check on checkout costs one atomic load.
 #[derive(Debug, Clone)]
 pub struct ConnectionManager {
     url: DatabaseUrl,
+    /// Connections found lost so far.
+    losses: Arc<AtomicU64>,
 }
 
 impl ConnectionManager {
     pub fn new(url: DatabaseUrl) -> Self {
-        Self { url }
+        Self {
+            url,
+            losses: Arc::new(AtomicU64::new(0)),
+        }
     }
 }
 
@@ -105,31 +155,58 @@ const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NO
      PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;";
 
 impl ManageConnection for ConnectionManager {
-    type Connection = DbConnection;
+    type Connection = ManagedConnection;
     type Error = r2d2::Error;
 
-    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
-        match &self.url {
+    fn connect(&self) -> Result<ManagedConnection, r2d2::Error> {
+        let lost = Arc::new(AtomicBool::new(false));
+        let checked_at = self.losses.load(Ordering::Relaxed);
+        let conn = match &self.url {
             DatabaseUrl::Sqlite(path) => {
                 let mut conn = diesel::SqliteConnection::establish(path)
                     .map_err(r2d2::Error::ConnectionError)?;
                 conn.batch_execute(SQLITE_PRAGMAS)
                     .map_err(r2d2::Error::QueryError)?;
-                Ok(DbConnection::Sqlite(conn))
+                DbConnection::Sqlite(conn)
             }
-            DatabaseUrl::Postgres(url) => establish_postgres(url)
-                .map(DbConnection::Pg)
-                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Postgres(url) => {
+                let mut conn = establish_postgres(url).map_err(r2d2::Error::ConnectionError)?;
+                let (seen, losses) = (lost.clone(), self.losses.clone());
+                conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+                    if let InstrumentationEvent::FinishQuery {
+                        error: Some(err), ..
+                    } = event
+                    {
+                        if is_connection_lost(err) && !seen.swap(true, Ordering::Relaxed) {
+                            losses.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                });
+                DbConnection::Pg(conn)
+            }
+        };
+        Ok(ManagedConnection {
+            conn,
+            lost,
+            checked_at,
+        })
+    }
+
+    /// Runs on every checkout: a query only when a connection was lost since this one was last
+    /// known good.
+    fn is_valid(&self, conn: &mut ManagedConnection) -> Result<(), r2d2::Error> {
+        let losses = self.losses.load(Ordering::Relaxed);
+        if conn.checked_at == losses {
+            return Ok(());
         }
-    }
-
-    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
         conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+            .map_err(r2d2::Error::QueryError)?;
+        conn.checked_at = losses;
+        Ok(())
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    fn has_broken(&self, conn: &mut ManagedConnection) -> bool {
+        conn.lost.load(Ordering::Relaxed)
     }
 }
 
@@ -150,9 +227,8 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
         .max_size(size.max(1))
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(5))
-        // A broken connection fails its query and is replaced; a test query on every checkout
-        // would cost a round trip per request.
-        .test_on_check_out(false)
+        // Costs a query only after a connection was lost (see `ConnectionManager`).
+        .test_on_check_out(true)
         .build(ConnectionManager::new(url.clone()))?;
     Ok(pool)
 }
@@ -271,7 +347,7 @@ impl WritePool {
                     .min_idle(Some(0))
                     // Queued writers wait their turn up to this long, then get a 503.
                     .connection_timeout(Duration::from_secs(10))
-                    .test_on_check_out(false)
+                    .test_on_check_out(true)
                     .build(ConnectionManager::new(url.clone()))?,
             ),
             DatabaseUrl::Postgres(_) => WritePool(read_pool.clone()),

@@ -179,83 +179,44 @@ pub fn list(
         Some(total) => total,
         None => filtered(filter).count().get_result(conn)?,
     };
-    let rows = match one_series(filter, sort, page) {
+    let rows = match OneSeries::of(filter, sort, page) {
         Some(series) => series.load(conn)?,
         None => rows_of(conn, filter, sort, page)?,
     };
-    Ok(Page::from_overfetch(
-        rows,
-        page.limit,
-        total,
-        |o| match sort {
-            ObservationSort::Id => ObservationKey::Id(o.id),
-            ObservationSort::Value | ObservationSort::ValueDescending => {
-                ObservationKey::Value(o.value, o.id)
-            }
-            ObservationSort::Period | ObservationSort::PeriodDescending => {
-                ObservationKey::Period(o.period_start, o.id)
-            }
-        },
-    ))
+    Ok(Page::from_overfetch(rows, page.limit, total, |o| {
+        key_of(o, sort)
+    }))
+}
+
+/// Where `o` is in a list in `sort` order.
+fn key_of(o: &Observation, sort: ObservationSort) -> ObservationKey {
+    match sort {
+        ObservationSort::Id => ObservationKey::Id(o.id),
+        ObservationSort::Value | ObservationSort::ValueDescending => {
+            ObservationKey::Value(o.value, o.id)
+        }
+        ObservationSort::Period | ObservationSort::PeriodDescending => {
+            ObservationKey::Period(o.period_start, o.id)
+        }
+    }
 }
 
 /// The commonest read, one province's figures for one indicator between two dates in id
 /// order, as a statement of one fixed shape: Diesel finds it in its statement cache by type,
 /// where a boxed query's SQL is rendered on every request to find it. It runs on the backend's
 /// own connection: through `DbConnection` (Diesel's `MultiConnection`) every statement's SQL is
-/// rendered again on each run, and each value decoded through `MultiBackend`.
-struct OneSeries<'a> {
-    province: &'a str,
-    indicator: &'a str,
+/// rendered again on each run, and each value decoded through `MultiBackend`. On PostgreSQL it
+/// also runs asynchronously ([`OneSeries::read_async`]).
+#[derive(Debug, Clone)]
+pub struct OneSeries {
+    province: String,
+    indicator: String,
     starts_from: NaiveDate,
     ends_by: NaiveDate,
     /// The last id of the page before (a cursor), or less than any id.
     after: i32,
+    /// The page's size.
     limit: i64,
-}
-
-/// `filter` as a [`OneSeries`], when it is one (and only one) province and indicator, with
-/// dates at most, in id order.
-fn one_series<'a>(
-    filter: &'a ObservationFilter,
-    sort: ObservationSort,
-    page: &PageRequest<ObservationKey>,
-) -> Option<OneSeries<'a>> {
-    let ObservationFilter {
-        province_ids,
-        indicator_codes,
-        period_ids,
-        starts_from,
-        ends_by,
-        categories,
-        statuses,
-        source_ids,
-        period_kinds,
-        latest,
-    } = filter;
-    let ([province], [indicator]) = (province_ids.as_slice(), indicator_codes.as_slice()) else {
-        return None;
-    };
-    let unfiltered = period_ids.is_empty()
-        && categories.is_empty()
-        && statuses.is_empty()
-        && source_ids.is_empty()
-        && period_kinds.is_empty()
-        && latest.is_none();
-    let after = match page.after {
-        None => i32::MIN,
-        Some(ObservationKey::Id(after)) => after,
-        Some(_) => return None,
-    };
-    (unfiltered && sort == ObservationSort::Id).then(|| OneSeries {
-        province,
-        indicator,
-        // Dates no period reaches, so that the statement keeps its shape without them.
-        starts_from: starts_from.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("a date")),
-        ends_by: ends_by.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date")),
-        after,
-        limit: page.limit + 1,
-    })
 }
 
 // `+id`: the id, as an expression no index can serve. With a plain `id > ?` SQLite walks the
@@ -264,19 +225,97 @@ fn one_series<'a>(
 // most) and they are sorted by id.
 diesel::prefix_operator!(Unindexed, " +", diesel::sql_types::Integer);
 
-impl OneSeries<'_> {
-    fn load(self, conn: &mut DbConnection) -> QueryResult<Vec<Observation>> {
-        use observations::{id, indicator_code, period_end, period_start, province_id};
-        let query = observations::table
-            .filter(province_id.eq(self.province))
-            .filter(indicator_code.eq(self.indicator))
-            .filter(period_start.ge(self.starts_from))
-            .filter(period_end.le(self.ends_by))
-            .filter(Unindexed::new(id).gt(self.after))
+/// All the series' rows (to count them), or with `page` one page of them in id order (one row
+/// more, which says whether there is a next page): a query of the same type on every call.
+macro_rules! series_query {
+    ($series:expr) => {{
+        use observations::{indicator_code, period_end, period_start, province_id};
+        observations::table
+            .filter(province_id.eq(&$series.province))
+            .filter(indicator_code.eq(&$series.indicator))
+            .filter(period_start.ge($series.starts_from))
+            .filter(period_end.le($series.ends_by))
+    }};
+    ($series:expr, page) => {{
+        use observations::id;
+        series_query!($series)
+            .filter(Unindexed::new(id).gt($series.after))
             .order(id.asc())
-            .limit(self.limit);
+            .limit($series.limit + 1)
+    }};
+}
+
+impl OneSeries {
+    /// `filter` as a series, when it is one (and only one) province and indicator, with dates
+    /// at most, in id order.
+    pub fn of(
+        filter: &ObservationFilter,
+        sort: ObservationSort,
+        page: &PageRequest<ObservationKey>,
+    ) -> Option<OneSeries> {
+        let ObservationFilter {
+            province_ids,
+            indicator_codes,
+            period_ids,
+            starts_from,
+            ends_by,
+            categories,
+            statuses,
+            source_ids,
+            period_kinds,
+            latest,
+        } = filter;
+        let ([province], [indicator]) = (province_ids.as_slice(), indicator_codes.as_slice())
+        else {
+            return None;
+        };
+        let unfiltered = period_ids.is_empty()
+            && categories.is_empty()
+            && statuses.is_empty()
+            && source_ids.is_empty()
+            && period_kinds.is_empty()
+            && latest.is_none();
+        let after = match page.after {
+            None => i32::MIN,
+            Some(ObservationKey::Id(after)) => after,
+            Some(_) => return None,
+        };
+        (unfiltered && sort == ObservationSort::Id).then(|| OneSeries {
+            province: province.clone(),
+            indicator: indicator.clone(),
+            // Dates no period reaches, so that the statement keeps its shape without them.
+            starts_from: starts_from.unwrap_or(NaiveDate::from_ymd_opt(1, 1, 1).expect("a date")),
+            ends_by: ends_by.unwrap_or(NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date")),
+            after,
+            limit: page.limit,
+        })
+    }
+
+    fn load(self, conn: &mut DbConnection) -> QueryResult<Vec<Observation>> {
+        let query = series_query!(self, page);
         // `as_select` names the backend, so it is chosen in each arm.
         crate::with_backend!(conn, c => query.select(Observation::as_select()).load(c))
+    }
+
+    /// [`list`] of this series on PostgreSQL's asynchronous connection, counting the rows only
+    /// when the total is not already known. Its queries are pipelined with those of other
+    /// requests sharing the connection.
+    pub async fn read_async(
+        &self,
+        conn: &diesel_async::AsyncPgConnection,
+        known_total: Option<i64>,
+    ) -> QueryResult<Page<Observation, ObservationKey>> {
+        // Named in full: Diesel's blocking `RunQueryDsl` is in scope too.
+        use diesel_async::RunQueryDsl as Async;
+        let total = match known_total {
+            Some(total) => total,
+            None => Async::get_result(series_query!(self).count(), &mut &*conn).await?,
+        };
+        let query = series_query!(self, page).select(Observation::as_select());
+        let rows = Async::load(query, &mut &*conn).await?;
+        Ok(Page::from_overfetch(rows, self.limit, total, |o| {
+            ObservationKey::Id(o.id)
+        }))
     }
 }
 

@@ -89,6 +89,11 @@ where
     ReadState.get_result(conn)
 }
 
+/// The state, read on an asynchronous PostgreSQL connection (`db::pg_async`).
+pub async fn read_state_async(conn: &diesel_async::AsyncPgConnection) -> QueryResult<DataState> {
+    diesel_async::RunQueryDsl::get_result(ReadState, &mut &*conn).await
+}
+
 /// Tells, on every request and cheaply, which data version the database holds, so cached
 /// answers are served only while they are current, whoever wrote (this server, another one,
 /// `chiso import`).
@@ -200,16 +205,28 @@ struct PostgresReader {
 
 impl PostgresReader {
     fn read(&mut self) -> Result<DataState, String> {
+        match self.read_once() {
+            // The server cut the connection (a restart): a new one, at once.
+            Err(Ok(e)) if crate::db::is_connection_lost(&e) => self.read_once(),
+            result => result,
+        }
+        .map_err(|e| match e {
+            Ok(query) => format!("cannot read the data version: {query}"),
+            Err(connect) => format!("cannot connect to read the data version: {connect}"),
+        })
+    }
+
+    /// The state, or why not: the query's error, or (`Err`) the connection's.
+    fn read_once(&mut self) -> Result<DataState, Result<diesel::result::Error, ConnectionError>> {
         let conn = match &mut self.conn {
             Some(conn) => conn,
-            None => self.conn.insert(
-                crate::db::establish_postgres(&self.url)
-                    .map_err(|e| format!("cannot connect to read the data version: {e}"))?,
-            ),
+            None => self
+                .conn
+                .insert(crate::db::establish_postgres(&self.url).map_err(Err)?),
         };
         read_state(conn).map_err(|e| {
             self.conn = None;
-            format!("cannot read the data version: {e}")
+            Ok(e)
         })
     }
 }

@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{postgres_base_url, spawn_app};
 
 #[actix_web::test]
 async fn healthz_answers_ok() {
@@ -9,5 +9,16 @@ async fn healthz_answers_ok() {
 #[actix_web::test]
 async fn readyz_checks_the_database() {
     let app = spawn_app().await;
-    assert_eq!(app.get_ok("/readyz").await["status"], "ok");
+    let ready = app.get_ok("/readyz").await;
+    assert_eq!(ready["status"], "ok");
+    match postgres_base_url() {
+        Some(_) => {
+            assert_eq!(ready["database"], "postgres");
+            assert_eq!(ready["postgres_reads"], "async");
+        }
+        None => {
+            assert_eq!(ready["database"], "sqlite");
+            assert!(ready.get("postgres_reads").is_none(), "{ready}");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chiso::auth::{Keys, Role};
-use chiso::config::{AuthSettings, Settings};
+use chiso::config::{AuthSettings, PostgresReads, Settings};
 use chiso::startup::Application;
 use diesel::connection::SimpleConnection;
 use reqwest::header::HeaderMap;
@@ -20,7 +20,12 @@ pub struct TestApp {
 
 enum TestDatabase {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { base_url: String, schema: String },
+    Postgres {
+        base_url: String,
+        schema: String,
+    },
+    /// Another app's: it goes when that app does.
+    Shared,
 }
 
 impl Drop for TestDatabase {
@@ -110,12 +115,18 @@ async fn spawn_app_with_settings(auth: AuthSettings, response_cache_mb: usize) -
     let _ = env_logger::builder().is_test(true).try_init();
     let (database_url, db) = fresh_database();
     let settings = Settings {
-        database_url: database_url.clone(),
+        database_url,
         bind: "127.0.0.1:0".into(),
         pool_size: 4,
         response_cache_mb,
+        postgres_reads: PostgresReads::Async,
         auth,
     };
+    start(settings, db).await
+}
+
+/// Runs the application with `settings` on `db`.
+async fn start(settings: Settings, db: TestDatabase) -> TestApp {
     let app = Application::build(settings.clone())
         .await
         .expect("application builds");
@@ -124,9 +135,25 @@ async fn spawn_app_with_settings(auth: AuthSettings, response_cache_mb: usize) -
     TestApp {
         address,
         client: reqwest::Client::new(),
-        database_url,
+        database_url: settings.database_url.clone(),
         settings,
         _db: db,
+    }
+}
+
+impl TestApp {
+    /// A second server on this app's database, reading PostgreSQL as `postgres_reads` says.
+    pub async fn alongside(&self, postgres_reads: PostgresReads) -> TestApp {
+        self.alongside_with(Settings {
+            postgres_reads,
+            ..self.settings.clone()
+        })
+        .await
+    }
+
+    /// A second server on this app's database, with these settings.
+    pub async fn alongside_with(&self, settings: Settings) -> TestApp {
+        start(settings, TestDatabase::Shared).await
     }
 }
 

@@ -1,4 +1,7 @@
-use crate::helpers::{ids_of, parse_csv, spawn_app};
+use chiso::config::PostgresReads;
+use serde_json::Value;
+
+use crate::helpers::{ids_of, parse_csv, postgres_base_url, spawn_app};
 
 #[actix_web::test]
 async fn a_figure_comes_with_its_source_and_quote() {
@@ -269,4 +272,26 @@ async fn a_single_series_reads_as_the_general_query_does() {
     // Without dates: the whole series, 24 months and the quarter.
     let whole = "/api/v1/observations?province=lao-cai&indicator=bts_stations";
     assert_eq!(app.total(whole).await, 25);
+
+    // On PostgreSQL this server reads a series asynchronously (`db::pg_async`); one reading
+    // through libpq alone answers the same, byte for byte, page after page.
+    let libpq = app.alongside(PostgresReads::Libpq).await;
+    let reads = |ready: Value| ready["postgres_reads"].as_str().map(str::to_owned);
+    let expected = postgres_base_url().map(|_| "async".to_owned());
+    assert_eq!(reads(app.get_ok("/readyz").await), expected);
+    let expected = postgres_base_url().map(|_| "libpq".to_owned());
+    assert_eq!(reads(libpq.get_ok("/readyz").await), expected);
+    for path in [
+        format!("{series}&limit=1000"),
+        format!("{series}&limit=5"),
+        format!("{series}&limit=5&format=csv"),
+        whole.to_owned(),
+        format!("{whole}&from=2090"),
+    ] {
+        let (ours, theirs) = (app.get(&path).await, libpq.get(&path).await);
+        assert_eq!(ours.status, 200, "{path}: {}", ours.body);
+        assert_eq!(ours.body, theirs.body, "{path}");
+    }
+    let (their_pages, _) = libpq.collect_pages(&format!("{series}&limit=5")).await;
+    assert_eq!(serde_json::Value::Array(their_pages), one_page["data"]);
 }

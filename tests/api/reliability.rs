@@ -166,3 +166,51 @@ async fn a_held_sqlite_write_lock_leaves_reads_served_and_writes_503() {
         }
     }
 }
+
+/// PostgreSQL closes the server's connections (a restart, a failover, an administrator): they
+/// are replaced. A request caught on a lost pooled connection gets a 503 it can retry, never a
+/// 500, and the pool then checks its other connections before handing them out; the version
+/// reads and the asynchronous reads open a new connection at once.
+#[actix_web::test]
+async fn postgres_connections_cut_by_the_server_are_replaced() {
+    use diesel::connection::SimpleConnection;
+    let Some(base_url) = crate::helpers::postgres_base_url() else {
+        // SQLite has no server to cut the connection.
+        return;
+    };
+    let app = spawn_app().await;
+    // A second server on the same data whose connections carry a name of their own.
+    let name = format!("chiso_cut_{}", std::process::id());
+    let mut named = app.settings.clone();
+    named.database_url = format!("{}&application_name={name}", app.database_url);
+    let server = app.alongside_with(named).await;
+    // A series (read asynchronously) and the same rows by the general query (through libpq).
+    let series = "/api/v1/observations?province=thanh-hoa&indicator=bts_stations";
+    let general = format!("{series}&status=final,estimated,provisional");
+    let before = server.get_ok(series).await;
+    assert_eq!(server.get_ok(&general).await["data"], before["data"]);
+    assert_eq!(server.get_ok("/readyz").await["postgres_reads"], "async");
+
+    let mut admin = chiso::db::establish_postgres(&base_url).unwrap();
+    admin
+        .batch_execute(&format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}'"
+        ))
+        .unwrap();
+    let mut statuses = Vec::new();
+    for round in 0..10 {
+        // New URLs each round, so that no cached answer stands in for a read.
+        for path in [series, general.as_str()] {
+            let reply = server.get(&format!("{path}&limit={}", 50 + round)).await;
+            match reply.status {
+                200 => assert_eq!(reply.json()["data"], before["data"]),
+                503 => assert!(reply.header("retry-after").is_some(), "{}", reply.body),
+                _ => panic!("round {round}, {path}: {} {}", reply.status, reply.body),
+            }
+            statuses.push(reply.status);
+        }
+    }
+    let failed = statuses.iter().filter(|s| **s != 200).count();
+    assert!(failed <= 1, "{statuses:?}");
+    assert_eq!(server.get_ok("/readyz").await["postgres_reads"], "async");
+}
