@@ -1,6 +1,7 @@
 //! One series read (40 rows of one province and indicator), answered as JSON by either driver:
 //!
-//! - `blocking`: as chiso reads PostgreSQL today. Diesel over libpq, a statement prepared once per
+//! - `blocking`: as chiso read PostgreSQL before its asynchronous reads (and still reads all but a
+//!   series and the data version). Diesel over libpq, a statement prepared once per
 //!   connection, run on actix's blocking pool (`web::block`) with a connection from an r2d2 pool;
 //! - `async`: tokio-postgres on the worker thread itself, one connection per worker, so the
 //!   queries of concurrent requests share it (pipelined) and nothing changes thread.
