@@ -181,7 +181,14 @@ where
     };
     let value = match idle {
         Some(mut conn) => work(&mut conn)?,
-        None => web::block(move || work(&mut *pool.get()?)).await??,
+        None => {
+            let retry = work.clone();
+            match web::block(move || work(&mut *pool.get()?)).await? {
+                // Once more, on a connection the pool has checked.
+                Err(err) if err.is_connection_lost() => return with_long_read(req, retry).await,
+                result => result?,
+            }
+        }
     };
     unless_changed(req, before, value, again).await
 }

@@ -221,6 +221,18 @@ pub fn establish_postgres(url: &str) -> ConnectionResult<diesel::PgConnection> {
     diesel::PgConnection::establish(url)
 }
 
+/// r2d2 logs a connection that failed to open or failed its check at ERROR level by default.
+/// After a PostgreSQL restart that is expected and the pool recovers (see
+/// [`ConnectionManager`]); a request that cannot be served logs its own error.
+#[derive(Debug)]
+struct LogAsWarning;
+
+impl r2d2::HandleError<r2d2::Error> for LogAsWarning {
+    fn handle_error(&self, error: r2d2::Error) {
+        log::warn!("database connection failed: {error}");
+    }
+}
+
 /// Builds the pool. Connections are opened lazily except the first, so a wrong URL fails here.
 pub fn build_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
     let pool = r2d2::Pool::builder()
@@ -229,6 +241,7 @@ pub fn build_pool(url: &DatabaseUrl, size: u32) -> anyhow::Result<Pool> {
         .connection_timeout(Duration::from_secs(5))
         // Costs a query only after a connection was lost (see `ConnectionManager`).
         .test_on_check_out(true)
+        .error_handler(Box::new(LogAsWarning))
         .build(ConnectionManager::new(url.clone()))?;
     Ok(pool)
 }
@@ -348,6 +361,7 @@ impl WritePool {
                     // Queued writers wait their turn up to this long, then get a 503.
                     .connection_timeout(Duration::from_secs(10))
                     .test_on_check_out(true)
+                    .error_handler(Box::new(LogAsWarning))
                     .build(ConnectionManager::new(url.clone()))?,
             ),
             DatabaseUrl::Postgres(_) => WritePool(read_pool.clone()),

@@ -168,9 +168,9 @@ async fn a_held_sqlite_write_lock_leaves_reads_served_and_writes_503() {
 }
 
 /// PostgreSQL closes the server's connections (a restart, a failover, an administrator): they
-/// are replaced. A request caught on a lost pooled connection gets a 503 it can retry, never a
-/// 500, and the pool then checks its other connections before handing them out; the version
-/// reads and the asynchronous reads open a new connection at once.
+/// are replaced and every request is still answered. A read caught on a lost pooled connection
+/// runs again on one the pool has checked (it checks them all after a loss); the version reads
+/// and the asynchronous reads open a new connection at once.
 #[actix_web::test]
 async fn postgres_connections_cut_by_the_server_are_replaced() {
     use diesel::connection::SimpleConnection;
@@ -197,20 +197,13 @@ async fn postgres_connections_cut_by_the_server_are_replaced() {
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{name}'"
         ))
         .unwrap();
-    let mut statuses = Vec::new();
     for round in 0..10 {
         // New URLs each round, so that no cached answer stands in for a read.
         for path in [series, general.as_str()] {
             let reply = server.get(&format!("{path}&limit={}", 50 + round)).await;
-            match reply.status {
-                200 => assert_eq!(reply.json()["data"], before["data"]),
-                503 => assert!(reply.header("retry-after").is_some(), "{}", reply.body),
-                _ => panic!("round {round}, {path}: {} {}", reply.status, reply.body),
-            }
-            statuses.push(reply.status);
+            assert_eq!(reply.status, 200, "round {round}, {path}: {}", reply.body);
+            assert_eq!(reply.json()["data"], before["data"]);
         }
     }
-    let failed = statuses.iter().filter(|s| **s != 200).count();
-    assert!(failed <= 1, "{statuses:?}");
     assert_eq!(server.get_ok("/readyz").await["postgres_reads"], "async");
 }

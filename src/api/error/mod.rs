@@ -124,6 +124,13 @@ pub fn problem_response(description: &str) -> utoipa::openapi::response::Respons
 }
 
 impl ApiError {
+    /// Whether the database connection was lost under this request (PostgreSQL restarted, say):
+    /// the pool has dropped it and checks the others, so the same read can run again at once.
+    pub fn is_connection_lost(&self) -> bool {
+        matches!(self, Self::Unavailable(cause)
+            if cause.downcast_ref::<diesel::result::Error>().is_some_and(crate::db::is_connection_lost))
+    }
+
     pub fn invalid(parameter: impl Into<String>, detail: impl Into<String>) -> Self {
         Self::InvalidParameter {
             parameter: parameter.into(),
