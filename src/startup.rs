@@ -17,6 +17,7 @@ use crate::config::{PostgresReads, Settings};
 use crate::dataset::{self, Dataset, LoadReport};
 use crate::db::pg_async::{AsyncPgSettings, WorkerPgConnection};
 use crate::db::{self, DatabaseUrl, Pool};
+use crate::store::version::WorkerVersionWatch;
 
 /// Opens the pool and applies migrations; on an empty database, loads the shipped dataset.
 pub fn prepare_database(
@@ -372,7 +373,9 @@ pub fn serve(
             .configure(|cfg| {
                 // Each worker's own connection (the factory runs once per worker).
                 if let Some(settings) = &async_reads {
-                    cfg.app_data(Rc::new(WorkerPgConnection::new(settings.clone())));
+                    let conn = Rc::new(WorkerPgConnection::new(settings.clone()));
+                    cfg.app_data(Rc::new(WorkerVersionWatch::new(conn.clone())));
+                    cfg.app_data(conn);
                 }
             })
             .configure(|cfg| {

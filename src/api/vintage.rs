@@ -18,7 +18,7 @@ pub use crate::store::vintage::{PinRequest, Vintage};
 use crate::api::error::{ApiError, ApiResult};
 use crate::db::pg_async::WorkerPgConnection;
 use crate::db::{DbConnection, Pool, WritePool};
-use crate::store::version::{DataState, VersionWatch};
+use crate::store::version::{DataState, VersionWatch, WorkerVersionWatch};
 use crate::store::{changes, vintage};
 
 pub const AS_OF_VERSION: &str = "as_of_version";
@@ -246,15 +246,15 @@ fn seen_before(req: &HttpRequest) -> Option<(DataState, web::Data<VersionWatch>)
 /// Where a request reads the state of the data: its worker's asynchronous PostgreSQL
 /// connection when it has one, or the process's [`VersionWatch`].
 pub enum StateReader {
-    /// The worker's connection, and the watch for when it fails.
-    Worker(Rc<WorkerPgConnection>, Option<web::Data<VersionWatch>>),
+    /// The worker's watch, and the process's for when it fails.
+    Worker(Rc<WorkerVersionWatch>, Option<web::Data<VersionWatch>>),
     Watch(web::Data<VersionWatch>),
 }
 
 impl StateReader {
     /// The reader of an app whose data is `worker` and `watch` (either may be absent).
     pub fn of(
-        worker: Option<&Rc<WorkerPgConnection>>,
+        worker: Option<&Rc<WorkerVersionWatch>>,
         watch: Option<&web::Data<VersionWatch>>,
     ) -> Option<Self> {
         match (worker, watch) {
@@ -271,7 +271,7 @@ impl StateReader {
     /// The state of the data now (see [`VersionWatch::current`]).
     pub async fn current(&self) -> anyhow::Result<DataState> {
         match self {
-            Self::Worker(worker, watch) => match (worker.data_state().await, watch) {
+            Self::Worker(worker, watch) => match (worker.current().await, watch) {
                 (Ok(state), _) => Ok(state),
                 (Err(err), Some(watch)) => {
                     log::warn!("{err}; reading the data version through libpq");

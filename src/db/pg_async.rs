@@ -4,7 +4,6 @@
 //! blocking pool and back, and that hop and its wakeups cost more CPU than the query (see
 //! BENCHMARKS.md, "the case for an asynchronous driver"). Writes and long reads stay on libpq.
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -13,9 +12,6 @@ use diesel::{ConnectionResult, QueryResult};
 use diesel_async::AsyncPgConnection;
 use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
 use postgres_openssl::MakeTlsConnector;
-use tokio::sync::oneshot;
-
-use crate::store::version::DataState;
 
 /// How to open the asynchronous connections: the URL as tokio-postgres reads it, and TLS.
 #[derive(Clone)]
@@ -60,60 +56,13 @@ pub struct WorkerPgConnection {
     settings: AsyncPgSettings,
     /// Behind an async lock so that requests arriving together open one connection, not one each.
     current: tokio::sync::Mutex<Option<Rc<AsyncPgConnection>>>,
-    /// Requests waiting for the next read of the data's state, and whether one is under way.
-    waiting: RefCell<Vec<StateWaiter>>,
-    reading: Cell<bool>,
 }
-
-type StateWaiter = oneshot::Sender<Result<DataState, String>>;
 
 impl WorkerPgConnection {
     pub fn new(settings: AsyncPgSettings) -> Self {
         Self {
             settings,
             current: tokio::sync::Mutex::new(None),
-            waiting: RefCell::new(Vec::new()),
-            reading: Cell::new(false),
-        }
-    }
-
-    /// The state of the data now, as [`VersionWatch`] tells it, read on this worker's
-    /// connection: by a read that begins after this call, so it includes every write committed
-    /// before it. Requests that ask while a read is under way share the next one, so a busy
-    /// worker makes one read for many requests, and none of them leaves the thread.
-    ///
-    /// [`VersionWatch`]: crate::store::version::VersionWatch
-    pub async fn data_state(self: &Rc<Self>) -> Result<DataState, String> {
-        let (waiter, answer) = oneshot::channel();
-        self.waiting.borrow_mut().push(waiter);
-        if !self.reading.replace(true) {
-            // A task of its own, so that a request that goes away does not strand the others.
-            tokio::task::spawn_local(self.clone().read_states());
-        }
-        answer
-            .await
-            .map_err(|_| "the data version read stopped".to_owned())?
-    }
-
-    async fn read_states(self: Rc<Self>) {
-        loop {
-            let batch = std::mem::take(&mut *self.waiting.borrow_mut());
-            if batch.is_empty() {
-                self.reading.set(false);
-                return;
-            }
-            let state = match self.get().await {
-                Ok(conn) => crate::store::version::read_state_async(&conn)
-                    .await
-                    .map_err(|e| {
-                        self.forget(&conn);
-                        format!("cannot read the data version: {e}")
-                    }),
-                Err(e) => Err(format!("cannot connect to read the data version: {e}")),
-            };
-            for waiter in batch {
-                let _ = waiter.send(state.clone());
-            }
         }
     }
 

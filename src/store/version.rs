@@ -1,6 +1,8 @@
 //! The data version: incremented inside every write transaction, read before serving anything
 //! cached. Being in the database, it is shared by every process writing to it.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use std::sync::{mpsc, Mutex};
 
 use diesel::backend::Backend;
@@ -9,6 +11,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::{BigInt, Integer};
 
+use crate::db::pg_async::WorkerPgConnection;
 use crate::db::schema::data_version;
 use crate::db::{DatabaseUrl, DbConnection};
 
@@ -150,6 +153,63 @@ impl VersionWatch {
 }
 
 type Waiter = tokio::sync::oneshot::Sender<Result<DataState, String>>;
+
+/// PostgreSQL's version check on one worker's asynchronous connection ([`WorkerPgConnection`]),
+/// batched as [`PostgresWatch`] batches it for the process: a request gets a read that begins
+/// after it asks, so it includes every write committed before, and requests that ask while a
+/// read is under way share the next one. None of them leaves the worker's thread. App data of
+/// each worker's app (`Rc<WorkerVersionWatch>`), beside its connection.
+pub struct WorkerVersionWatch {
+    conn: Rc<WorkerPgConnection>,
+    waiting: RefCell<Vec<Waiter>>,
+    /// Whether a read is under way.
+    reading: Cell<bool>,
+}
+
+impl WorkerVersionWatch {
+    pub fn new(conn: Rc<WorkerPgConnection>) -> Self {
+        Self {
+            conn,
+            waiting: RefCell::new(Vec::new()),
+            reading: Cell::new(false),
+        }
+    }
+
+    /// The state of the data now (see [`VersionWatch::current`]).
+    pub async fn current(self: &Rc<Self>) -> Result<DataState, String> {
+        let (waiter, answer) = tokio::sync::oneshot::channel();
+        self.waiting.borrow_mut().push(waiter);
+        if !self.reading.replace(true) {
+            // A task of its own, so that a request that goes away does not strand the others.
+            tokio::task::spawn_local(self.clone().read_states());
+        }
+        answer
+            .await
+            .map_err(|_| "the data version read stopped".to_owned())?
+    }
+
+    async fn read_states(self: Rc<Self>) {
+        loop {
+            let batch = std::mem::take(&mut *self.waiting.borrow_mut());
+            if batch.is_empty() {
+                self.reading.set(false);
+                return;
+            }
+            let state = match self.conn.get().await {
+                Ok(conn) => diesel_async::RunQueryDsl::get_result(ReadState, &mut &*conn)
+                    .await
+                    .map_err(|e| {
+                        self.conn.forget(&conn);
+                        format!("cannot read the data version: {e}")
+                    }),
+                Err(e) => Err(format!("cannot connect to read the data version: {e}")),
+            };
+            for waiter in batch {
+                let _ = waiter.send(state.clone());
+            }
+        }
+    }
+}
 
 /// PostgreSQL's version check: a thread with a connection of its own reads the state for every
 /// request that is waiting when it starts a read. A request thus always gets a read that began
