@@ -114,13 +114,29 @@ impl TotalCache {
         Ok(page)
     }
 
+    /// [`page`](Self::page) for a read on an asynchronous connection, at `version`, of the rows
+    /// remembered by `key` ([`TotalCache::key`]).
+    pub async fn page_async<T, K>(
+        &self,
+        version: i64,
+        key: String,
+        list: impl AsyncFnOnce(Option<i64>) -> diesel::QueryResult<Page<T, K>>,
+    ) -> ApiResult<Page<T, K>> {
+        let known = self.known(&key, version);
+        let page = list(known).await?;
+        if known.is_none() {
+            self.remember(key, version, page.total);
+        }
+        Ok(page)
+    }
+
     /// What a total is remembered by: the resource and its filters.
     pub fn key<F: std::fmt::Debug>(resource: &str, filter: &F) -> String {
         format!("{resource} {filter:?}")
     }
 
     /// The total counted for `key` at `version`, if it was.
-    pub fn known(&self, key: &str, version: i64) -> Option<i64> {
+    fn known(&self, key: &str, version: i64) -> Option<i64> {
         let cache = self
             .0
             .lock()
@@ -131,7 +147,7 @@ impl TotalCache {
             .map(|(_, total)| *total)
     }
 
-    pub fn remember(&self, key: String, version: i64, total: i64) {
+    fn remember(&self, key: String, version: i64, total: i64) {
         let mut cache = self
             .0
             .lock()

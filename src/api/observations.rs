@@ -235,12 +235,8 @@ async fn list_observations(
         let totals = totals.clone();
         let key = TotalCache::key("observations", &filter);
         async move |conn: &diesel_async::AsyncPgConnection| {
-            let known = totals.known(&key, version);
-            let page = series.read_async(conn, known).await?;
-            if known.is_none() {
-                totals.remember(key, version, page.total);
-            }
-            Ok(page)
+            let list = async |known| series.read_async(conn, known).await;
+            totals.page_async(version, key, list).await
         }
     });
     let work = move |conn: &mut DbConnection| {

@@ -214,17 +214,15 @@ where
     };
     // A connection that fails (PostgreSQL restarted, a network cut) costs this request the
     // blocking path, not an error; the next one opens a new connection.
-    let value = match worker.get().await {
-        Ok(conn) => match fast(&conn).await {
-            Ok(value) => value,
-            Err(err) => {
-                log::warn!("asynchronous PostgreSQL read failed, reading through libpq: {err}");
-                worker.forget(&conn);
-                return with_read(req, work).await;
-            }
-        },
+    let read = match worker.get().await {
+        Ok(conn) => fast(&conn).await.inspect_err(|_| worker.forget(&conn)),
+        Err(err) => Err(ApiError::Unavailable(err.into())),
+    };
+    let value = match read {
+        Ok(value) => value,
         Err(err) => {
-            log::warn!("cannot connect to PostgreSQL asynchronously, reading through libpq: {err}");
+            let err = anyhow::Error::new(err);
+            log::warn!("asynchronous PostgreSQL read failed, reading through libpq: {err:#}");
             return with_read(req, work).await;
         }
     };

@@ -265,28 +265,27 @@ struct PostgresReader {
 
 impl PostgresReader {
     fn read(&mut self) -> Result<DataState, String> {
-        match self.read_once() {
-            // The server cut the connection (a restart): a new one, at once.
-            Err(Ok(e)) if crate::db::is_connection_lost(&e) => self.read_once(),
-            result => result,
+        let mut retried = false;
+        loop {
+            let conn = match &mut self.conn {
+                Some(conn) => conn,
+                None => self.conn.insert(
+                    crate::db::establish_postgres(&self.url)
+                        .map_err(|e| format!("cannot connect to read the data version: {e}"))?,
+                ),
+            };
+            match read_state(conn) {
+                Ok(state) => return Ok(state),
+                Err(e) => {
+                    self.conn = None;
+                    // The server cut the connection (a restart): a new one, at once.
+                    if !retried && crate::db::is_connection_lost(&e) {
+                        retried = true;
+                        continue;
+                    }
+                    return Err(format!("cannot read the data version: {e}"));
+                }
+            }
         }
-        .map_err(|e| match e {
-            Ok(query) => format!("cannot read the data version: {query}"),
-            Err(connect) => format!("cannot connect to read the data version: {connect}"),
-        })
-    }
-
-    /// The state, or why not: the query's error, or (`Err`) the connection's.
-    fn read_once(&mut self) -> Result<DataState, Result<diesel::result::Error, ConnectionError>> {
-        let conn = match &mut self.conn {
-            Some(conn) => conn,
-            None => self
-                .conn
-                .insert(crate::db::establish_postgres(&self.url).map_err(Err)?),
-        };
-        read_state(conn).map_err(|e| {
-            self.conn = None;
-            Ok(e)
-        })
     }
 }
