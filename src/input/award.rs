@@ -37,6 +37,8 @@ pub struct AwardInput {
     pub recipient_count: Option<i32>,
     pub reason: Option<String>,
     pub source_id: String,
+    /// The sentence that reports the award, verbatim: at most 1,500 bytes of UTF-8.
+    #[schema(max_length = 1500)]
     pub quote: String,
 }
 
@@ -70,6 +72,7 @@ pub fn validate_award(
     if input.quote.trim().is_empty() {
         errors.add("/quote", "an award needs the sentence that reports it");
     }
+    errors.at_most_bytes("/quote", &input.quote, super::MAX_QUOTE_BYTES);
     refs::source(catalogue, &mut errors, "/source_id", Some(&input.source_id));
     errors.finish(|| NewAward {
         province_id: province.expect("checked"),

@@ -23,6 +23,8 @@ pub struct IndicatorInput {
     pub name_en: String,
     pub description_vi: String,
     pub description_en: String,
+    /// At most 100 bytes of UTF-8.
+    #[schema(max_length = 100)]
     pub unit: String,
     pub category: String,
     /// `higher` or `lower` is better.
@@ -63,6 +65,7 @@ pub fn validate_indicator(
             errors.add(pointer, "must not be empty");
         }
     }
+    errors.at_most_bytes("/unit", &input.unit, super::MAX_UNIT_BYTES);
     errors.one_of("/category", &input.category, vocab::Category::WORDS);
     errors.one_of("/direction", &input.direction, vocab::Direction::WORDS);
     if let Some(other) = units_in_use.iter().find(|u| **u != input.unit) {

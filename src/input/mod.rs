@@ -43,6 +43,19 @@ impl Errors {
         }
     }
 
+    /// Records an error when `text` takes more than `max` bytes of UTF-8.
+    pub fn at_most_bytes(&mut self, pointer: &str, text: &str, max: usize) {
+        if text.len() > max {
+            self.add(
+                pointer,
+                format!(
+                    "is {} bytes of UTF-8; at most {max} are allowed",
+                    text.len()
+                ),
+            );
+        }
+    }
+
     pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<FieldError>> {
         if self.0.is_empty() {
             Ok(value())
@@ -51,6 +64,19 @@ impl Errors {
         }
     }
 }
+
+// Bounds on free text, in bytes of UTF-8: a PostgreSQL B-tree entry holds at most 2,704 bytes,
+// and these fields are in entries. A quote is in awards' natural key, and an observation's every
+// column is in its series index (migration 9), so that a series is read from the index alone.
+// With these bounds and the slugs' (100 bytes), the widest observation entry is about 2,200
+// bytes. The longest quote in the shipped data is 601 bytes.
+
+/// The most a quote (the sentence a figure came from) may take.
+pub const MAX_QUOTE_BYTES: usize = 1500;
+/// The most a figure's printed text (`value_text`, or `value` given as text) may take.
+pub const MAX_PRINTED_BYTES: usize = 200;
+/// The most an indicator's unit may take.
+pub const MAX_UNIT_BYTES: usize = 100;
 
 /// A slug: lowercase ASCII letters, digits and single hyphens.
 pub fn check_slug(errors: &mut Errors, pointer: &str, id: &str) {

@@ -36,8 +36,12 @@ pub struct ObservationInput {
     pub rank_of: Option<i32>,
     #[serde(default, deserialize_with = "refs::optional_whole")]
     pub denominator: Option<i32>,
+    /// The figure as printed, which must read as `value`: at most 200 bytes of UTF-8.
+    #[schema(max_length = 200)]
     pub value_text: Option<String>,
     pub source_id: Option<String>,
+    /// The sentence the figure came from, verbatim: at most 1,500 bytes of UTF-8.
+    #[schema(max_length = 1500)]
     pub quote: Option<String>,
 }
 
@@ -82,6 +86,9 @@ pub fn validate_observation(
         .or_else(|| figure.as_ref().and_then(|f| f.qualifier.clone()));
     if let Some(q) = &qualifier {
         errors.one_of("/qualifier", q, vocab::Qualifier::WORDS);
+    }
+    if let Some(quote) = &input.quote {
+        errors.at_most_bytes("/quote", quote, super::MAX_QUOTE_BYTES);
     }
     let is_rank = indicator.is_some_and(|i| i.unit == "rank");
     let printed_of = figure.as_ref().and_then(|f| f.denominator);

@@ -282,6 +282,11 @@ pub fn checked_figure<'c>(
     let unit_of_indicator = indicator.map(|i| i.unit.as_str());
     let (pointer, value) = fields.value;
     let figure = figure(errors, pointer, value, unit_of_indicator);
+    // The printed text is `value_text` when given, else the value's own text.
+    let printed_at = match fields.value_text.as_deref() {
+        Some(text) if !text.trim().is_empty() => "/value_text",
+        _ => pointer,
+    };
     let value_text = printed_text(
         errors,
         "/value_text",
@@ -289,6 +294,9 @@ pub fn checked_figure<'c>(
         figure.as_ref(),
         unit_of_indicator,
     );
+    if let Some(text) = &value_text {
+        errors.at_most_bytes(printed_at, text, super::MAX_PRINTED_BYTES);
+    }
     source(catalogue, errors, "/source_id", fields.source_id);
     CheckedFigure {
         period,

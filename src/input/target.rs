@@ -29,8 +29,12 @@ pub struct TargetInput {
     pub target_value: NumberInput,
     /// Must be the indicator's unit; omitted, it is taken from the indicator.
     pub unit: Option<String>,
+    /// The figure as printed, which must read as `target_value`: at most 200 bytes of UTF-8.
+    #[schema(max_length = 200)]
     pub value_text: Option<String>,
     pub source_id: Option<String>,
+    /// The sentence the target came from, verbatim: at most 1,500 bytes of UTF-8.
+    #[schema(max_length = 1500)]
     pub quote: Option<String>,
 }
 
@@ -54,6 +58,9 @@ pub fn validate_target(
         },
     );
     errors.one_of("/comparator", &input.comparator, vocab::Comparator::WORDS);
+    if let Some(quote) = &input.quote {
+        errors.at_most_bytes("/quote", quote, super::MAX_QUOTE_BYTES);
+    }
     errors.finish(|| {
         let period = checked.period.expect("checked");
         NewTarget {

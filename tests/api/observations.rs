@@ -295,3 +295,48 @@ async fn a_single_series_reads_as_the_general_query_does() {
     let (their_pages, _) = libpq.collect_pages(&format!("{series}&limit=5")).await;
     assert_eq!(serde_json::Value::Array(their_pages), one_page["data"]);
 }
+
+/// On PostgreSQL a series is an index-only scan: `observations_series` holds every column of
+/// the table (migration 9; SQLite's since migration 8, checked by a unit test of its plan). A
+/// column added to the table but not to the index would bring back a heap fetch per row.
+#[actix_web::test]
+async fn the_series_index_holds_every_column_on_postgres() {
+    use diesel::prelude::*;
+    use diesel::sql_types::Text;
+
+    #[derive(QueryableByName)]
+    struct Named {
+        #[diesel(sql_type = Text)]
+        name: String,
+    }
+    if postgres_base_url().is_none() {
+        return;
+    }
+    let app = spawn_app().await;
+    let mut conn = chiso::db::establish_postgres(&app.database_url).unwrap();
+    let columns: Vec<String> = diesel::sql_query(
+        "SELECT column_name::TEXT AS name FROM information_schema.columns \
+          WHERE table_schema = current_schema() AND table_name = 'observations'",
+    )
+    .load::<Named>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|c| c.name)
+    .collect();
+    let indexed: Vec<String> = diesel::sql_query(
+        "SELECT a.attname::TEXT AS name FROM pg_index i \
+           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) \
+          WHERE i.indexrelid = 'observations_series'::regclass",
+    )
+    .load::<Named>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|c| c.name)
+    .collect();
+    assert!(columns.len() >= 15, "{columns:?}");
+    let missing: Vec<&String> = columns.iter().filter(|c| !indexed.contains(c)).collect();
+    assert!(
+        missing.is_empty(),
+        "not in observations_series: {missing:?}"
+    );
+}

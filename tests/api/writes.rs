@@ -388,3 +388,103 @@ async fn targets_awards_and_sources_round_trip() {
         204
     );
 }
+
+/// `n` characters of four bytes each that no compressor shortens (CJK Extension B, in a
+/// scrambled order): the widest text a byte bound lets in.
+fn incompressible(n: usize) -> String {
+    let mut state: u32 = 12345;
+    (0..n)
+        .map(|_| {
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from_u32(0x20000 + (state >> 8) % 0xA6D0).unwrap()
+        })
+        .collect()
+}
+
+/// Free text is bounded in bytes so that every row fits PostgreSQL's B-tree entries (a quote is
+/// in awards' natural key, and every column of an observation in its series index): a write at
+/// the bounds, with the longest slugs beside them, is stored and read back on both backends,
+/// and one byte-wide character more is a 422 naming the field.
+#[actix_web::test]
+async fn text_at_its_byte_bounds_is_stored_and_beyond_them_is_422() {
+    let app = spawn_app().await;
+    let (admin, editor) = (app.token(Role::Admin), app.token(Role::Editor));
+    let source_id = format!("s-{}", "x".repeat(98));
+    let source = json!({"id": source_id, "title": "Nguồn dài nhất"});
+    assert_eq!(
+        app.post("/api/v1/sources", &editor, &source).await.status,
+        201
+    );
+    let code = format!("i_{}", "x".repeat(78));
+    let mut indicator = json!({
+        "code": code, "name_vi": "Chỉ số thử", "name_en": "Test indicator",
+        "description_vi": "Thử.", "description_en": "Test.", "unit": incompressible(26),
+        "category": "telecom", "direction": "higher", "additive": true
+    });
+    let problem = app
+        .post("/api/v1/indicators", &admin, &indicator)
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/unit");
+    assert!(
+        problem["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("104 bytes of UTF-8; at most 100"),
+        "{problem}"
+    );
+    indicator["unit"] = json!(incompressible(25));
+    let created = app.post("/api/v1/indicators", &admin, &indicator).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+
+    let mut observation = json!({
+        "province_id": "thanh-hoa", "indicator_code": code, "period_id": "2023-12",
+        "value": 7, "source_id": source_id, "quote": incompressible(375)
+    });
+    let stored = app
+        .post("/api/v1/observations", &editor, &observation)
+        .await;
+    assert_eq!(stored.status, 201, "{}", stored.body);
+    let series = app
+        .get_ok(&format!(
+            "/api/v1/observations?province=thanh-hoa&indicator={code}&from=2023&to=2023"
+        ))
+        .await;
+    assert_eq!(series["data"][0], stored.json());
+
+    observation["period_id"] = json!("2023-11");
+    observation["quote"] = json!(incompressible(376));
+    let problem = app
+        .post("/api/v1/observations", &editor, &observation)
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/quote");
+    observation["quote"] = Value::Null;
+    observation["value"] = json!(format!("khoảng {}", "1".repeat(200)));
+    let problem = app
+        .post("/api/v1/observations", &editor, &observation)
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/value", "{problem}");
+    assert!(
+        problem["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("bytes of UTF-8"),
+        "{problem}"
+    );
+
+    let mut award = json!({
+        "province_id": "thanh-hoa", "period_id": "2023", "award_type": "certificate_of_merit",
+        "award_name_vi": "Bằng khen", "recipient_kind": "agency", "source_id": source_id,
+        "quote": incompressible(375)
+    });
+    let stored = app.post("/api/v1/awards", &editor, &award).await;
+    assert_eq!(stored.status, 201, "{}", stored.body);
+    award["quote"] = json!(incompressible(376));
+    let problem = app
+        .post("/api/v1/awards", &editor, &award)
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["pointer"], "/quote");
+}

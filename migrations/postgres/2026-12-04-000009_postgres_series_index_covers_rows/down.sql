@@ -1,0 +1,2 @@
+DROP INDEX observations_series;
+CREATE INDEX observations_series ON observations (province_id, indicator_code, period_start, period_end, id);
