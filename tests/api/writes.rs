@@ -401,10 +401,19 @@ fn incompressible(n: usize) -> String {
         .collect()
 }
 
+/// The only error of a 422 is at `pointer`, for the bytes its text takes.
+fn refused_for_length(problem: &Value, pointer: &str) {
+    let errors = problem["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{problem}");
+    assert_eq!(errors[0]["pointer"], pointer, "{problem}");
+    let detail = errors[0]["detail"].as_str().unwrap();
+    assert!(detail.contains("bytes of UTF-8; at most"), "{problem}");
+}
+
 /// Free text is bounded in bytes so that every row fits PostgreSQL's B-tree entries (a quote is
 /// in awards' natural key, and every column of an observation in its series index): a write at
 /// the bounds, with the longest slugs beside them, is stored and read back on both backends,
-/// and one byte-wide character more is a 422 naming the field.
+/// and one character more is a 422 naming the field.
 #[actix_web::test]
 async fn text_at_its_byte_bounds_is_stored_and_beyond_them_is_422() {
     let app = spawn_app().await;
@@ -425,14 +434,11 @@ async fn text_at_its_byte_bounds_is_stored_and_beyond_them_is_422() {
         .post("/api/v1/indicators", &admin, &indicator)
         .await
         .problem(422);
-    assert_eq!(problem["errors"][0]["pointer"], "/unit");
-    assert!(
-        problem["errors"][0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("104 bytes of UTF-8; at most 100"),
-        "{problem}"
-    );
+    refused_for_length(&problem, "/unit");
+    assert!(problem["errors"][0]["detail"]
+        .as_str()
+        .unwrap()
+        .contains("is 104 bytes of UTF-8; at most 100 are allowed"));
     indicator["unit"] = json!(incompressible(25));
     let created = app.post("/api/v1/indicators", &admin, &indicator).await;
     assert_eq!(created.status, 201, "{}", created.body);
@@ -453,26 +459,27 @@ async fn text_at_its_byte_bounds_is_stored_and_beyond_them_is_422() {
     assert_eq!(series["data"][0], stored.json());
 
     observation["period_id"] = json!("2023-11");
-    observation["quote"] = json!(incompressible(376));
-    let problem = app
-        .post("/api/v1/observations", &editor, &observation)
-        .await
-        .problem(422);
-    assert_eq!(problem["errors"][0]["pointer"], "/quote");
-    observation["quote"] = Value::Null;
-    observation["value"] = json!(format!("khoảng {}", "1".repeat(200)));
-    let problem = app
-        .post("/api/v1/observations", &editor, &observation)
-        .await
-        .problem(422);
-    assert_eq!(problem["errors"][0]["pointer"], "/value", "{problem}");
-    assert!(
-        problem["errors"][0]["detail"]
-            .as_str()
-            .unwrap()
-            .contains("bytes of UTF-8"),
-        "{problem}"
-    );
+    for (field, value, pointer) in [
+        ("quote", json!(incompressible(376)), "/quote"),
+        (
+            "value_text",
+            json!(format!("7{}", " ".repeat(200))),
+            "/value_text",
+        ),
+        (
+            "value",
+            json!(format!("khoảng {}", "1".repeat(200))),
+            "/value",
+        ),
+    ] {
+        let mut refused = observation.clone();
+        refused[field] = value;
+        let problem = app
+            .post("/api/v1/observations", &editor, &refused)
+            .await
+            .problem(422);
+        refused_for_length(&problem, pointer);
+    }
 
     let mut award = json!({
         "province_id": "thanh-hoa", "period_id": "2023", "award_type": "certificate_of_merit",
@@ -486,5 +493,5 @@ async fn text_at_its_byte_bounds_is_stored_and_beyond_them_is_422() {
         .post("/api/v1/awards", &editor, &award)
         .await
         .problem(422);
-    assert_eq!(problem["errors"][0]["pointer"], "/quote");
+    refused_for_length(&problem, "/quote");
 }
