@@ -69,6 +69,7 @@ pub fn validate_observation(
             value: ("/value", &input.value),
             value_text: input.value_text.clone(),
             source_id: input.source_id.as_deref(),
+            quote: input.quote.as_deref(),
         },
     );
     let status = input.status.clone().unwrap_or_else(|| {
@@ -86,9 +87,6 @@ pub fn validate_observation(
         .or_else(|| figure.as_ref().and_then(|f| f.qualifier.clone()));
     if let Some(q) = &qualifier {
         errors.one_of("/qualifier", q, vocab::Qualifier::WORDS);
-    }
-    if let Some(quote) = &input.quote {
-        errors.at_most_bytes("/quote", quote, super::MAX_QUOTE_BYTES);
     }
     let is_rank = indicator.is_some_and(|i| i.unit == "rank");
     let printed_of = figure.as_ref().and_then(|f| f.denominator);

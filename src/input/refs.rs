@@ -247,7 +247,7 @@ pub fn source(catalogue: &Catalogue, errors: &mut Errors, pointer: &str, id: Opt
 }
 
 /// The fields an observation and a target share: a figure of an indicator, for a province and
-/// a period, printed in `value_text`, cited to a source.
+/// a period, printed in `value_text`, cited to a source and the sentence it came from.
 pub struct FigureFields<'a> {
     pub province_id: &'a str,
     pub indicator_code: &'a str,
@@ -257,6 +257,7 @@ pub struct FigureFields<'a> {
     pub value: (&'a str, &'a NumberInput),
     pub value_text: Option<String>,
     pub source_id: Option<&'a str>,
+    pub quote: Option<&'a str>,
 }
 
 /// Those fields checked against the catalogue; what failed is `None` and recorded in `errors`.
@@ -298,6 +299,9 @@ pub fn checked_figure<'c>(
         errors.at_most_bytes(printed_at, text, super::MAX_PRINTED_BYTES);
     }
     source(catalogue, errors, "/source_id", fields.source_id);
+    if let Some(quote) = fields.quote {
+        errors.at_most_bytes("/quote", quote, super::MAX_QUOTE_BYTES);
+    }
     CheckedFigure {
         period,
         province,

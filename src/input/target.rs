@@ -55,12 +55,10 @@ pub fn validate_target(
             value: ("/target_value", &input.target_value),
             value_text: input.value_text.clone(),
             source_id: input.source_id.as_deref(),
+            quote: input.quote.as_deref(),
         },
     );
     errors.one_of("/comparator", &input.comparator, vocab::Comparator::WORDS);
-    if let Some(quote) = &input.quote {
-        errors.at_most_bytes("/quote", quote, super::MAX_QUOTE_BYTES);
-    }
     errors.finish(|| {
         let period = checked.period.expect("checked");
         NewTarget {

@@ -481,6 +481,16 @@ async fn text_at_its_byte_bounds_is_stored_and_beyond_them_is_422() {
         refused_for_length(&problem, pointer);
     }
 
+    let target = json!({
+        "province_id": "thanh-hoa", "indicator_code": code, "period_id": "2025",
+        "comparator": "at_least", "target_value": 9, "quote": incompressible(376)
+    });
+    let problem = app
+        .post("/api/v1/targets", &editor, &target)
+        .await
+        .problem(422);
+    refused_for_length(&problem, "/quote");
+
     let mut award = json!({
         "province_id": "thanh-hoa", "period_id": "2023", "award_type": "certificate_of_merit",
         "award_name_vi": "Bằng khen", "recipient_kind": "agency", "source_id": source_id,
