@@ -103,11 +103,12 @@ pub fn figure(
     }
 }
 
-/// The printed text stored beside a value: the value's own text when it came as text, else
-/// `value_text` if given, which must read back to the value so the two never contradict.
+/// The printed text stored beside a value: `value_text` if given (at `pointer`), which must
+/// read back to the value so the two never contradict, else the value's own text when it came
+/// as text (at `value_at`). Either is bounded by [`MAX_PRINTED_BYTES`](super::MAX_PRINTED_BYTES).
 pub fn printed_text(
     errors: &mut Errors,
-    pointer: &str,
+    (pointer, value_at): (&str, &str),
     given: Option<String>,
     figure: Option<&Figure>,
     unit: Option<&str>,
@@ -115,10 +116,16 @@ pub fn printed_text(
     let figure = figure?;
     let given = given.filter(|t| !t.trim().is_empty());
     let Some(text) = given else {
+        if let Some(text) = &figure.text {
+            errors.at_most_bytes(value_at, text, super::MAX_PRINTED_BYTES);
+        }
         return figure.text.clone();
     };
     match vn_number::parse_for_unit(&text, unit.unwrap_or("")) {
-        Ok(read) if same_value(read.value, figure.value) => Some(text),
+        Ok(read) if same_value(read.value, figure.value) => {
+            errors.at_most_bytes(pointer, &text, super::MAX_PRINTED_BYTES);
+            Some(text)
+        }
         Ok(read) => {
             errors.add(
                 pointer,
@@ -283,21 +290,13 @@ pub fn checked_figure<'c>(
     let unit_of_indicator = indicator.map(|i| i.unit.as_str());
     let (pointer, value) = fields.value;
     let figure = figure(errors, pointer, value, unit_of_indicator);
-    // The printed text is `value_text` when given, else the value's own text.
-    let printed_at = match fields.value_text.as_deref() {
-        Some(text) if !text.trim().is_empty() => "/value_text",
-        _ => pointer,
-    };
     let value_text = printed_text(
         errors,
-        "/value_text",
+        ("/value_text", pointer),
         fields.value_text,
         figure.as_ref(),
         unit_of_indicator,
     );
-    if let Some(text) = &value_text {
-        errors.at_most_bytes(printed_at, text, super::MAX_PRINTED_BYTES);
-    }
     source(catalogue, errors, "/source_id", fields.source_id);
     if let Some(quote) = fields.quote {
         errors.at_most_bytes("/quote", quote, super::MAX_QUOTE_BYTES);
