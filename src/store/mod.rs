@@ -18,7 +18,7 @@ macro_rules! filter_any {
 
 /// `list` for a table paged by one key column in key order (`id`, or `code`, named like the
 /// row's field): the rows the module's `filtered(filter)` selects after `page.after`, counting
-/// them only when the total is not already known.
+/// them only when neither the page nor `known_total` tells the total.
 macro_rules! keyset_list {
     ($table:ident, $key:ident: $Key:ty, $Row:ty, $Filter:ty) => {
         pub fn list(
@@ -27,10 +27,6 @@ macro_rules! keyset_list {
             page: &$crate::store::PageRequest<$Key>,
             known_total: Option<i64>,
         ) -> QueryResult<$crate::store::Page<$Row, $Key>> {
-            let total = match known_total {
-                Some(total) => total,
-                None => filtered(filter).count().get_result(conn)?,
-            };
             let mut query = filtered(filter);
             if let Some(after) = &page.after {
                 query = query.filter($table::$key.gt(after));
@@ -40,6 +36,10 @@ macro_rules! keyset_list {
                 .limit(page.limit + 1)
                 .select(<$Row>::as_select())
                 .load(conn)?;
+            let total = match page.total_without_count(&rows, known_total) {
+                Some(total) => total,
+                None => filtered(filter).count().get_result(conn)?,
+            };
             Ok($crate::store::Page::from_overfetch(
                 rows,
                 page.limit,
@@ -188,6 +188,16 @@ pub trait Keyed {
 pub struct PageRequest<K> {
     pub limit: i64,
     pub after: Option<K>,
+}
+
+impl<K> PageRequest<K> {
+    /// The total of a list whose page (`rows`, overfetched by one) was read first, when it is
+    /// known without counting: a first page without its extra row holds the whole list, or
+    /// the total was `known` for the list's filters.
+    pub fn total_without_count<T>(&self, rows: &[T], known: Option<i64>) -> Option<i64> {
+        let whole = self.after.is_none() && rows.len() as i64 <= self.limit;
+        whole.then_some(rows.len() as i64).or(known)
+    }
 }
 
 /// One page of rows, the number of rows matching the filters, and the key to continue from.

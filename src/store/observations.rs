@@ -175,13 +175,13 @@ pub fn list(
     page: &PageRequest<ObservationKey>,
     known_total: Option<i64>,
 ) -> QueryResult<Page<Observation, ObservationKey>> {
-    let total = match known_total {
+    if let Some(series) = OneSeries::of(filter, sort, page) {
+        return series.read(conn, known_total);
+    }
+    let rows = rows_of(conn, filter, sort, page)?;
+    let total = match page.total_without_count(&rows, known_total) {
         Some(total) => total,
         None => filtered(filter).count().get_result(conn)?,
-    };
-    let rows = match OneSeries::of(filter, sort, page) {
-        Some(series) => series.load(conn)?,
-        None => rows_of(conn, filter, sort, page)?,
     };
     Ok(Page::from_overfetch(rows, page.limit, total, |o| {
         key_of(o, sort)
@@ -225,8 +225,10 @@ pub struct OneSeries {
 // most) and they are sorted by id.
 diesel::prefix_operator!(Unindexed, " +", diesel::sql_types::Integer);
 
-/// All the series' rows (to count them), or with `page` one page of them in id order (one row
-/// more, which says whether there is a next page): a query of the same type on every call.
+/// All the series' rows (to count them); with `page` one page of them in id order (one row
+/// more, which says whether there is a next page); with `unordered` the same rows in the
+/// index's order, which are the page only when they are all the rows there are. Each is a query
+/// of the same type on every call.
 macro_rules! series_query {
     ($series:expr) => {{
         use observations::{indicator_code, period_end, period_start, province_id};
@@ -237,10 +239,11 @@ macro_rules! series_query {
             .filter(period_end.le($series.ends_by))
     }};
     ($series:expr, page) => {{
-        use observations::id;
+        series_query!($series, unordered).order(observations::id.asc())
+    }};
+    ($series:expr, unordered) => {{
         series_query!($series)
-            .filter(Unindexed::new(id).gt($series.after))
-            .order(id.asc())
+            .filter(Unindexed::new(observations::id).gt($series.after))
             .limit($series.limit + 1)
     }};
 }
@@ -291,15 +294,54 @@ impl OneSeries {
         })
     }
 
-    fn load(self, conn: &mut DbConnection) -> QueryResult<Vec<Observation>> {
-        let query = series_query!(self, page);
-        // `as_select` names the backend, so it is chosen in each arm.
-        crate::with_backend!(conn, c => query.select(Observation::as_select()).load(c))
+    /// Whether the first page may hold the whole series, and so be read without `ORDER BY`:
+    /// sorting its rows by id here costs less than the database's sort, which builds a
+    /// temporary B-tree (SQLite). Not when the series is known to be longer than a page.
+    fn may_be_whole(&self, known_total: Option<i64>) -> bool {
+        self.after == i32::MIN && known_total.is_none_or(|total| total <= self.limit)
     }
 
-    /// [`list`] of this series on PostgreSQL's asynchronous connection, counting the rows only
-    /// when the total is not already known. Its queries are pipelined with those of other
-    /// requests sharing the connection.
+    /// `rows` as the page, sorted by id, when they are the whole series (no overfetched row).
+    fn whole(&self, mut rows: Vec<Observation>) -> Option<Page<Observation, ObservationKey>> {
+        if rows.len() as i64 > self.limit {
+            return None;
+        }
+        rows.sort_unstable_by_key(|o| o.id);
+        let total = rows.len() as i64;
+        Some(Page::from_overfetch(rows, self.limit, total, |o| {
+            ObservationKey::Id(o.id)
+        }))
+    }
+
+    /// [`list`] of this series, counting the rows only when neither the page nor `known_total`
+    /// tells the total.
+    fn read(
+        self,
+        conn: &mut DbConnection,
+        known_total: Option<i64>,
+    ) -> QueryResult<Page<Observation, ObservationKey>> {
+        // `as_select` names the backend, so each statement is written out in each arm.
+        if self.may_be_whole(known_total) {
+            let query = series_query!(self, unordered);
+            let rows =
+                crate::with_backend!(conn, c => query.select(Observation::as_select()).load(c))?;
+            if let Some(page) = self.whole(rows) {
+                return Ok(page);
+            }
+        }
+        let query = series_query!(self, page);
+        let rows = crate::with_backend!(conn, c => query.select(Observation::as_select()).load(c))?;
+        let total = match self.page_request().total_without_count(&rows, known_total) {
+            Some(total) => total,
+            None => crate::with_backend!(conn, c => series_query!(self).count().get_result(c))?,
+        };
+        Ok(Page::from_overfetch(rows, self.limit, total, |o| {
+            ObservationKey::Id(o.id)
+        }))
+    }
+
+    /// [`read`](Self::read) on PostgreSQL's asynchronous connection. Its queries are pipelined
+    /// with those of other requests sharing the connection.
     pub async fn read_async(
         &self,
         conn: &diesel_async::AsyncPgConnection,
@@ -307,15 +349,29 @@ impl OneSeries {
     ) -> QueryResult<Page<Observation, ObservationKey>> {
         // Named in full: Diesel's blocking `RunQueryDsl` is in scope too.
         use diesel_async::RunQueryDsl as Async;
-        let total = match known_total {
+        if self.may_be_whole(known_total) {
+            let query = series_query!(self, unordered).select(Observation::as_select());
+            if let Some(page) = self.whole(Async::load(query, &mut &*conn).await?) {
+                return Ok(page);
+            }
+        }
+        let query = series_query!(self, page).select(Observation::as_select());
+        let rows = Async::load(query, &mut &*conn).await?;
+        let total = match self.page_request().total_without_count(&rows, known_total) {
             Some(total) => total,
             None => Async::get_result(series_query!(self).count(), &mut &*conn).await?,
         };
-        let query = series_query!(self, page).select(Observation::as_select());
-        let rows = Async::load(query, &mut &*conn).await?;
         Ok(Page::from_overfetch(rows, self.limit, total, |o| {
             ObservationKey::Id(o.id)
         }))
+    }
+
+    /// The page this series reads, as a list asks for it.
+    fn page_request(&self) -> PageRequest<ObservationKey> {
+        PageRequest {
+            limit: self.limit,
+            after: (self.after != i32::MIN).then_some(ObservationKey::Id(self.after)),
+        }
     }
 }
 
@@ -401,10 +457,15 @@ mod tests {
         detail: String,
     }
 
-    /// SQLite answers a series from `observations_series` alone (migration 8). A column added
-    /// to `Observation` but not to that index would bring back a seek into the table per row.
-    #[test]
-    fn a_series_is_read_from_its_index_alone_on_sqlite() {
+    /// The statements `list` prepares for a page of a shipped series, on a fresh SQLite
+    /// database, and the page.
+    fn series_statements(
+        page: PageRequest<ObservationKey>,
+    ) -> (
+        Vec<String>,
+        diesel::SqliteConnection,
+        Page<Observation, ObservationKey>,
+    ) {
         let prepared = Arc::new(Mutex::new(Vec::<String>::new()));
         let mut sqlite = diesel::SqliteConnection::establish(":memory:").unwrap();
         let seen = prepared.clone();
@@ -415,38 +476,78 @@ mod tests {
         });
         let mut conn = DbConnection::Sqlite(sqlite);
         crate::db::run_migrations(&mut conn).unwrap();
+        let shipped = crate::dataset::Dataset::embedded().unwrap();
+        crate::dataset::load(&mut conn, &shipped).unwrap();
         prepared.lock().unwrap().clear();
 
         let filter = ObservationFilter {
-            province_ids: vec!["ha-noi".into()],
-            indicator_codes: vec!["internet_subscribers".into()],
-            starts_from: NaiveDate::from_ymd_opt(2021, 9, 1),
+            // Five years, whose ids are not in the order of their periods.
+            province_ids: vec!["da-nang".into()],
+            indicator_codes: vec!["dti_score".into()],
+            starts_from: NaiveDate::from_ymd_opt(2015, 1, 1),
             ends_by: NaiveDate::from_ymd_opt(2024, 12, 31),
             ..Default::default()
         };
-        let page = PageRequest {
-            limit: 40,
-            after: Some(ObservationKey::Id(7)),
-        };
-        list(&mut conn, &filter, ObservationSort::Id, &page, Some(0)).unwrap();
-
+        let listed = list(&mut conn, &filter, ObservationSort::Id, &page, None).unwrap();
         let statements = prepared.lock().unwrap().clone();
-        let [series] = statements.as_slice() else {
-            panic!("one statement expected for a series page, prepared: {statements:?}");
-        };
-        let DbConnection::Sqlite(sqlite) = &mut conn else {
+        let DbConnection::Sqlite(sqlite) = conn else {
             unreachable!()
         };
-        let plan: Vec<String> = diesel::sql_query(format!("EXPLAIN QUERY PLAN {series}"))
+        (statements, sqlite, listed)
+    }
+
+    fn plan(sqlite: &mut diesel::SqliteConnection, statement: &str) -> Vec<String> {
+        diesel::sql_query(format!("EXPLAIN QUERY PLAN {statement}"))
             .load::<PlanStep>(sqlite)
             .unwrap()
             .into_iter()
             .map(|step| step.detail)
-            .collect();
+            .collect()
+    }
+
+    /// SQLite answers a series from `observations_series` alone (migration 8). A column added
+    /// to `Observation` but not to that index would bring back a seek into the table per row.
+    /// A first page that holds the whole series is one statement that needs no sort, with the
+    /// total counted from its rows; a later page, one statement sorted by id and a count.
+    #[test]
+    fn a_series_is_read_from_its_index_alone_on_sqlite() {
+        let first = PageRequest {
+            limit: 100,
+            after: None,
+        };
+        let (statements, mut sqlite, page) = series_statements(first);
+        let [whole] = statements.as_slice() else {
+            panic!("one statement expected for a whole series, prepared: {statements:?}");
+        };
+        let steps = plan(&mut sqlite, whole);
         assert!(
-            plan.iter()
-                .any(|step| step.contains("USING COVERING INDEX observations_series")),
-            "{series}\nplan: {plan:?}"
+            steps
+                .iter()
+                .any(|step| step.contains("USING COVERING INDEX observations_series"))
+                && !steps.iter().any(|step| step.contains("TEMP B-TREE")),
+            "{whole}\nplan: {steps:?}"
         );
+        assert!(page.rows.len() > 1, "the seeded series has rows: {page:?}");
+        assert_eq!(page.total, page.rows.len() as i64);
+        assert!(page.rows.windows(2).all(|w| w[0].id < w[1].id), "{page:?}");
+
+        let later = PageRequest {
+            limit: 1,
+            after: Some(ObservationKey::Id(page.rows[0].id)),
+        };
+        let (statements, mut sqlite, next) = series_statements(later);
+        let [series, count] = statements.as_slice() else {
+            panic!("a page and a count expected, prepared: {statements:?}");
+        };
+        let steps = plan(&mut sqlite, series);
+        assert!(
+            steps
+                .iter()
+                .any(|step| step.contains("USING COVERING INDEX observations_series")),
+            "{series}\nplan: {steps:?}"
+        );
+        assert!(count.contains("COUNT"), "{count}");
+        assert_eq!(next.rows[0].id, page.rows[1].id);
+        assert_eq!(next.total, page.total);
     }
 }

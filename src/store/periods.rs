@@ -65,10 +65,6 @@ pub fn list(
     page: &PageRequest<PeriodKey>,
     known_total: Option<i64>,
 ) -> QueryResult<Page<Period, PeriodKey>> {
-    let total = match known_total {
-        Some(total) => total,
-        None => filtered(filter).count().get_result(conn)?,
-    };
     let mut query = filtered(filter);
     if let Some((start, id)) = &page.after {
         query = query.filter(
@@ -82,6 +78,10 @@ pub fn list(
         .limit(page.limit + 1)
         .select(Period::as_select())
         .load(conn)?;
+    let total = match page.total_without_count(&rows, known_total) {
+        Some(total) => total,
+        None => filtered(filter).count().get_result(conn)?,
+    };
     Ok(Page::from_overfetch(rows, page.limit, total, |p| {
         (p.start_date, p.id.clone())
     }))

@@ -227,9 +227,9 @@ async fn rejects_bad_observation_filters_naming_them() {
     }
 }
 
-/// One province's series of one indicator is read by a statement of its own (the commonest
+/// One province's series of one indicator is read by statements of its own (the commonest
 /// read); it answers exactly what the general query answers: the same rows, order and total,
-/// on one page or across pages (later pages go through the general query).
+/// on one page or across pages.
 #[actix_web::test]
 async fn a_single_series_reads_as_the_general_query_does() {
     let app = spawn_app().await;
@@ -269,6 +269,22 @@ async fn a_single_series_reads_as_the_general_query_does() {
 
     let (paged, _) = app.collect_pages(&format!("{series}&limit=5")).await;
     assert_eq!(serde_json::Value::Array(paged), one_page["data"]);
+    // A first page that holds the series exactly is read whole (its rows sorted by chiso, the
+    // total counted from them); one row fewer is read sorted by the database, and counted.
+    for limit in [17, 16] {
+        let page = app.get_ok(&format!("{series}&limit={limit}")).await;
+        assert_eq!(page["meta"]["total"], 17, "limit={limit}");
+        assert_eq!(
+            page["data"].as_array().unwrap()[..],
+            one_page["data"].as_array().unwrap()[..limit],
+            "limit={limit}"
+        );
+        assert_eq!(
+            page["meta"]["next_cursor"].is_null(),
+            limit == 17,
+            "limit={limit}"
+        );
+    }
     // Without dates: the whole series, 24 months and the quarter.
     let whole = "/api/v1/observations?province=lao-cai&indicator=bts_stations";
     assert_eq!(app.total(whole).await, 25);
