@@ -1,9 +1,11 @@
 //! HTTP caching for every GET: a strong `ETag` (a hash of the answer, so it changes exactly when
 //! the data behind it does), `Cache-Control`, `Vary`, 304 for a matching `If-None-Match`, and a
 //! bounded cache of whole answers keyed by the data version and the request, so a repeated read
-//! costs a version check and a lookup, and a revalidation no more.
+//! costs a version check and a lookup, and a revalidation no more. Requests that miss the same
+//! answer at once have it computed once.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use actix_web::body::{self, BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -12,6 +14,7 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
 use actix_web::HttpResponse;
+use tokio::sync::oneshot;
 
 use super::vintage::{self, Pinned, Reflects, Vintage};
 use crate::store::version::VersionWatch;
@@ -131,6 +134,33 @@ impl quick_cache::Weighter<String, Arc<Cached>> for ByWeight {
 pub struct ResponseCache {
     answers: quick_cache::sync::Cache<String, Arc<Cached>, ByWeight>,
     max_bytes: usize,
+    /// Answers being computed, by key, with the requests waiting for each: requests that miss
+    /// at once for the same answer (many clients after a write, a burst on a new URL) wait for
+    /// the first one's rather than each computing it.
+    computing: Mutex<HashMap<String, Vec<oneshot::Sender<()>>>>,
+}
+
+/// The part a request that missed the cache takes in computing its answer.
+enum Turn {
+    /// Compute it and file it; the requests asking meanwhile wait until this is dropped.
+    Lead(Computing),
+    /// Another request is computing it: wait for that, then look in the cache again.
+    Follow(oneshot::Receiver<()>),
+}
+
+/// An answer under way. Dropped once it is filed, or refused, failed or abandoned (the client
+/// went away): the requests waiting for it then look in the cache again, and compute it
+/// themselves if it is not there.
+struct Computing {
+    cache: Data<ResponseCache>,
+    key: String,
+}
+
+impl Drop for Computing {
+    fn drop(&mut self) {
+        // Dropping the waiters' senders wakes them.
+        self.cache.computing().remove(&self.key);
+    }
 }
 
 /// The cache's independent parts (each with its lock): enough that two workers, or a few dozen,
@@ -164,11 +194,36 @@ impl ResponseCache {
                 Default::default(),
             ),
             max_bytes,
+            computing: Mutex::default(),
         }
     }
 
     fn get(&self, key: &str) -> Option<Arc<Cached>> {
         self.answers.get(key)
+    }
+
+    fn computing(&self) -> std::sync::MutexGuard<'_, HashMap<String, Vec<oneshot::Sender<()>>>> {
+        self.computing.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether the request missing `key` computes the answer or waits for another's. A
+    /// waiter is registered under the same lock as the leader's end, so it cannot miss it.
+    fn turn(cache: &Data<Self>, key: &str) -> Turn {
+        let mut computing = cache.computing();
+        match computing.get_mut(key) {
+            Some(waiting) => {
+                let (done, wait) = oneshot::channel();
+                waiting.push(done);
+                Turn::Follow(wait)
+            }
+            None => {
+                computing.insert(key.to_owned(), Vec::new());
+                Turn::Lead(Computing {
+                    cache: cache.clone(),
+                    key: key.to_owned(),
+                })
+            }
+        }
     }
 
     /// Files an answer, unless it alone would take more than half a shard. Its body is
@@ -314,8 +369,21 @@ pub async fn conditional_get(
         None => current_generation(&mut req, cache.is_some()).await,
     };
     let key = generation.and_then(|generation| cache_key(&req, generation));
+    // Held until the answer is filed (the end of this function), or dropped on the way out.
+    let mut _computing = None;
     if let (Some(cache), Some(key)) = (&cache, &key) {
-        if let Some(hit) = cache.get(key) {
+        let mut hit = cache.get(key);
+        if hit.is_none() {
+            match ResponseCache::turn(cache, key) {
+                Turn::Lead(computing) => _computing = Some(computing),
+                Turn::Follow(wait) => {
+                    // Ends when the answer is filed or the request computing it stopped.
+                    let _ = wait.await;
+                    hit = cache.get(key);
+                }
+            }
+        }
+        if let Some(hit) = hit {
             let (request, _) = req.into_parts();
             let response = from_cache(&hit, if_none_match.as_deref(), &path);
             return Ok(strip(ServiceResponse::new(request, response)));
@@ -420,6 +488,32 @@ mod tests {
     fn put(cache: &ResponseCache, key: &str, bytes: usize) {
         let (headers, body, etag) = answer(bytes);
         cache.put(key.to_owned(), &headers, &body, etag);
+    }
+
+    /// The first request to miss an answer computes it; those missing it meanwhile wait, and
+    /// are woken when it is filed (or abandoned). Other answers do not wait for it.
+    #[test]
+    fn requests_missing_the_same_answer_wait_for_the_first() {
+        use tokio::sync::oneshot::error::TryRecvError;
+        let cache = Data::new(ResponseCache::new(1 << 20));
+        let Turn::Lead(first) = ResponseCache::turn(&cache, "k") else {
+            panic!("the first miss computes the answer");
+        };
+        let Turn::Follow(mut second) = ResponseCache::turn(&cache, "k") else {
+            panic!("a second miss meanwhile waits");
+        };
+        let Turn::Lead(other) = ResponseCache::turn(&cache, "another") else {
+            panic!("another answer does not wait");
+        };
+        assert!(matches!(second.try_recv(), Err(TryRecvError::Empty)));
+        put(&cache, "k", 100);
+        drop(first);
+        assert!(matches!(second.try_recv(), Err(TryRecvError::Closed)));
+        assert!(cache.get("k").is_some());
+        // Nothing is under way for the key any more: the next miss computes it again.
+        assert!(matches!(ResponseCache::turn(&cache, "k"), Turn::Lead(_)));
+        drop(other);
+        assert!(cache.computing().is_empty());
     }
 
     #[test]

@@ -142,3 +142,45 @@ async fn a_write_through_a_second_server_is_seen_on_the_next_request() {
     assert_eq!(after, total + 1);
     assert_ne!(new_etag, etag);
 }
+
+/// Many clients asking at once for an answer not yet cached (as after every write) wait for the
+/// first one's computation: each gets the same answer, and an answer that is not cached (a 404)
+/// leaves nobody waiting.
+#[actix_web::test]
+async fn requests_missing_the_same_answer_at_once_all_get_it() {
+    let app = spawn_app().await;
+    const COLD: &str = "/api/v1/observations?limit=1000&sort=-value";
+    const MISSING: &str = "/api/v1/observations/999999";
+    let ask = |path: &'static str| {
+        let (client, url) = (app.client.clone(), format!("{}{path}", app.address));
+        actix_web::rt::spawn(async move {
+            let response = client
+                .get(url)
+                .send()
+                .await
+                .expect("request reaches the app");
+            let status = response.status().as_u16();
+            let etag = response.headers().get("etag").cloned();
+            (status, etag, response.text().await.expect("body reads"))
+        })
+    };
+    let asked: Vec<_> = (0..32)
+        .map(|i| ask(if i % 4 == 3 { MISSING } else { COLD }))
+        .collect();
+    let mut answers = Vec::new();
+    for reply in asked {
+        let wait = std::time::Duration::from_secs(60);
+        let reply = actix_web::rt::time::timeout(wait, reply).await;
+        answers.push(reply.expect("every request is answered").unwrap());
+    }
+    let expected = app.get(COLD).await;
+    for (i, (status, etag, body)) in answers.into_iter().enumerate() {
+        if i % 4 == 3 {
+            assert_eq!(status, 404, "{body}");
+        } else {
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(etag.as_ref(), expected.headers.get("etag"));
+            assert_eq!(body, expected.body);
+        }
+    }
+}
