@@ -313,8 +313,8 @@ impl OneSeries {
         }))
     }
 
-    /// [`list`] of this series, counting the rows only when neither the page nor `known_total`
-    /// tells the total.
+    /// [`list`] of this series: whole when it fits its first page, else sorted by the database
+    /// and counted unless `known_total` tells the total.
     fn read(
         self,
         conn: &mut DbConnection,
@@ -331,7 +331,8 @@ impl OneSeries {
         }
         let query = series_query!(self, page);
         let rows = crate::with_backend!(conn, c => query.select(Observation::as_select()).load(c))?;
-        let total = match self.page_request().total_without_count(&rows, known_total) {
+        // Longer than a page, or a later page: the total is known or counted.
+        let total = match known_total {
             Some(total) => total,
             None => crate::with_backend!(conn, c => series_query!(self).count().get_result(c))?,
         };
@@ -357,21 +358,13 @@ impl OneSeries {
         }
         let query = series_query!(self, page).select(Observation::as_select());
         let rows = Async::load(query, &mut &*conn).await?;
-        let total = match self.page_request().total_without_count(&rows, known_total) {
+        let total = match known_total {
             Some(total) => total,
             None => Async::get_result(series_query!(self).count(), &mut &*conn).await?,
         };
         Ok(Page::from_overfetch(rows, self.limit, total, |o| {
             ObservationKey::Id(o.id)
         }))
-    }
-
-    /// The page this series reads, as a list asks for it.
-    fn page_request(&self) -> PageRequest<ObservationKey> {
-        PageRequest {
-            limit: self.limit,
-            after: (self.after != i32::MIN).then_some(ObservationKey::Id(self.after)),
-        }
     }
 }
 
