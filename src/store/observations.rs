@@ -301,6 +301,11 @@ impl OneSeries {
         self.after == i32::MIN && known_total.is_none_or(|total| total <= self.limit)
     }
 
+    /// The page of `rows` (overfetched by one), in id order.
+    fn page(&self, rows: Vec<Observation>, total: i64) -> Page<Observation, ObservationKey> {
+        Page::from_overfetch(rows, self.limit, total, |o| ObservationKey::Id(o.id))
+    }
+
     /// `rows` as the page, sorted by id, when they are the whole series (no overfetched row).
     fn whole(&self, mut rows: Vec<Observation>) -> Option<Page<Observation, ObservationKey>> {
         if rows.len() as i64 > self.limit {
@@ -308,9 +313,7 @@ impl OneSeries {
         }
         rows.sort_unstable_by_key(|o| o.id);
         let total = rows.len() as i64;
-        Some(Page::from_overfetch(rows, self.limit, total, |o| {
-            ObservationKey::Id(o.id)
-        }))
+        Some(self.page(rows, total))
     }
 
     /// [`list`] of this series: whole when it fits its first page, else sorted by the database
@@ -336,9 +339,7 @@ impl OneSeries {
             Some(total) => total,
             None => crate::with_backend!(conn, c => series_query!(self).count().get_result(c))?,
         };
-        Ok(Page::from_overfetch(rows, self.limit, total, |o| {
-            ObservationKey::Id(o.id)
-        }))
+        Ok(self.page(rows, total))
     }
 
     /// [`read`](Self::read) on PostgreSQL's asynchronous connection. Its queries are pipelined
@@ -362,9 +363,7 @@ impl OneSeries {
             Some(total) => total,
             None => Async::get_result(series_query!(self).count(), &mut &*conn).await?,
         };
-        Ok(Page::from_overfetch(rows, self.limit, total, |o| {
-            ObservationKey::Id(o.id)
-        }))
+        Ok(self.page(rows, total))
     }
 }
 
