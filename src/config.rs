@@ -45,6 +45,18 @@ pub struct Settings {
     )]
     pub response_cache_mb: usize,
 
+    /// Observations held in memory, by series, to answer a province's series of an indicator
+    /// without the database (`store::replica`, about 55 bytes each); with more stored than
+    /// this, or 0, every read goes to the database.
+    #[arg(
+        long,
+        env = "CHISO_MEMORY_ROWS",
+        default_value_t = 2_000_000,
+        value_parser = clap::value_parser!(i64).range(0..),
+        global = true
+    )]
+    pub memory_rows: i64,
+
     /// How PostgreSQL serves the reads that have an asynchronous form (a series): `async`, on
     /// each worker's own connection, or `libpq`, on the blocking pool as every other read.
     /// `async` falls back to `libpq` when tokio-postgres cannot connect where libpq can (libpq's

@@ -2,6 +2,7 @@
 
 use std::net::{SocketAddr, TcpListener};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_cors::Cors;
 use actix_web::dev::{ResourceDef, Server};
@@ -262,6 +263,11 @@ impl Application {
         let read_url = url.clone();
         let pool = web::block(move || prepare_database(&read_url, pool_size, true)).await??;
         let write_pool = db::WritePool::for_url(&url, &pool)?;
+        let (held, memory_rows) = (pool.clone(), settings.memory_rows);
+        let replica = web::block(move || {
+            crate::store::replica::Replica::load(&held, memory_rows).map(Arc::new)
+        })
+        .await??;
         let watched = url.clone();
         let versions =
             web::block(move || crate::store::version::VersionWatch::new(&watched)).await??;
@@ -274,11 +280,15 @@ impl Application {
         if keys.is_none() {
             log::warn!("no CHISO_JWT_SECRET or CHISO_JWT_PUBLIC_KEY: the API is read-only");
         }
-        let server = serve(
-            listener,
+        let storage = Storage {
             pool,
             write_pool,
             versions,
+            replica,
+        };
+        let server = serve(
+            listener,
+            storage,
             async_reads,
             crate::auth::Auth(keys),
             settings.response_cache_mb.saturating_mul(1024 * 1024),
@@ -319,15 +329,28 @@ async fn async_postgres_reads(url: &str) -> Option<AsyncPgSettings> {
     }
 }
 
+/// What the server reads and writes through.
+pub struct Storage {
+    pub pool: Pool,
+    pub write_pool: db::WritePool,
+    pub versions: crate::store::version::VersionWatch,
+    /// The observations in memory (`store::replica`).
+    pub replica: Arc<crate::store::replica::Replica>,
+}
+
 pub fn serve(
     listener: TcpListener,
-    pool: Pool,
-    write_pool: db::WritePool,
-    versions: crate::store::version::VersionWatch,
+    storage: Storage,
     async_reads: Option<AsyncPgSettings>,
     auth: crate::auth::Auth,
     response_cache_bytes: usize,
 ) -> anyhow::Result<Server> {
+    let Storage {
+        pool,
+        write_pool,
+        versions,
+        replica,
+    } = storage;
     let doc = openapi::document();
     let doc_json = web::Data::new(OpenApiJson(doc.to_pretty_json()?));
     let routes = web::Data::new(RouteTable::from_document(&doc));
@@ -337,6 +360,7 @@ pub fn serve(
     let pool = web::Data::new(pool);
     let write_pool = web::Data::new(write_pool);
     let versions = web::Data::new(versions);
+    let replica = web::Data::from(replica);
     let catalogues = web::Data::new(crate::store::catalogue::CatalogueCache::default());
     let responses = (response_cache_bytes > 0).then(|| {
         web::Data::new(crate::api::caching::ResponseCache::new(
@@ -369,6 +393,7 @@ pub fn serve(
             .app_data(pool.clone())
             .app_data(write_pool.clone())
             .app_data(versions.clone())
+            .app_data(replica.clone())
             .app_data(catalogues.clone())
             .configure(|cfg| {
                 // Each worker's own connection (the factory runs once per worker).

@@ -5,6 +5,7 @@
 //! for byte, after any number of corrections.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use actix_web::dev::ServiceRequest;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -18,6 +19,7 @@ pub use crate::store::vintage::{PinRequest, Vintage};
 use crate::api::error::{ApiError, ApiResult};
 use crate::db::pg_async::WorkerPgConnection;
 use crate::db::{DbConnection, Pool, WritePool};
+use crate::store::replica::{Replica, Snapshot};
 use crate::store::version::{DataState, VersionWatch, WorkerVersionWatch};
 use crate::store::{changes, vintage};
 
@@ -227,6 +229,32 @@ where
         }
     };
     unless_changed(req, before, value, work).await
+}
+
+/// The observations in memory as this request saw the data (see `store::replica`), when the
+/// replica holds that state or can catch up to it now; `None` sends the request to the
+/// database. The answer then reflects the snapshot's version.
+pub async fn held_snapshot(req: &HttpRequest) -> Option<Arc<Snapshot>> {
+    let replica = req.app_data::<web::Data<Replica>>()?;
+    let (before, _) = seen_before(req)?;
+    let snapshot = match replica.at(before) {
+        Some(snapshot) => snapshot,
+        None if replica.may_catch_up(before) => {
+            let (replica, pool) = (replica.clone().into_inner(), read_pool(req).ok()?);
+            match web::block(move || replica.catch_up(&pool, before)).await {
+                Ok(Ok(snapshot)) => snapshot?,
+                Ok(Err(e)) => {
+                    log::warn!("cannot bring the observations in memory up to date: {e:#}");
+                    return None;
+                }
+                Err(_) => return None,
+            }
+        }
+        None => return None,
+    };
+    req.extensions_mut()
+        .insert(Reflects(snapshot.state.latest_change));
+    Some(snapshot)
 }
 
 /// The state of the data the caching middleware saw before this request's read, and the watch

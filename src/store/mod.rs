@@ -157,6 +157,7 @@ pub mod indicators;
 pub mod observations;
 pub mod periods;
 pub mod provinces;
+pub mod replica;
 pub mod seed;
 pub mod sources;
 pub mod targets;

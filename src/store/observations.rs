@@ -294,6 +294,18 @@ impl OneSeries {
         })
     }
 
+    /// Province, indicator, first start, last end, the id the page follows and its size.
+    pub fn parts(&self) -> (&str, &str, NaiveDate, NaiveDate, i32, i64) {
+        (
+            &self.province,
+            &self.indicator,
+            self.starts_from,
+            self.ends_by,
+            self.after,
+            self.limit,
+        )
+    }
+
     /// Whether the first page may hold the whole series, and so be read without `ORDER BY`:
     /// sorting its rows by id here costs less than the database's sort, which builds a
     /// temporary B-tree (SQLite). Not when the series is known to be longer than a page.

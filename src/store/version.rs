@@ -92,6 +92,11 @@ where
     ReadState.get_result(conn)
 }
 
+/// The state, read on `conn` (inside a read snapshot, the snapshot's).
+pub fn state(conn: &mut DbConnection) -> QueryResult<DataState> {
+    crate::with_backend!(conn, c => read_state(c))
+}
+
 /// The state, read on an asynchronous PostgreSQL connection (`db::pg_async`).
 pub async fn read_state_async(conn: &diesel_async::AsyncPgConnection) -> QueryResult<DataState> {
     diesel_async::RunQueryDsl::get_result(ReadState, &mut &*conn).await

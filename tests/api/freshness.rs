@@ -4,6 +4,7 @@
 use std::process::{Command, Stdio};
 
 use chiso::auth::Role;
+use chiso::config::Settings;
 use reqwest::Method;
 use serde_json::json;
 
@@ -70,17 +71,11 @@ async fn answers_follow_an_api_write(app: TestApp) {
     assert_eq!(app.get_ok(&location).await["value"], 1501.0);
 }
 
-#[actix_web::test]
-async fn an_import_by_another_process_is_seen_on_the_next_request() {
-    let app = spawn_app().await;
-    let (total, etag) = state(&app).await;
+/// `chiso import` of `csv` into the app's database, run as a process of its own.
+fn import_in_another_process(app: &TestApp, csv: &str) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("figures.csv");
-    std::fs::write(
-        &file,
-        "province,indicator,period,value\nthanh-hoa,bts_stations,2020,1400\nthanh-hoa,bts_stations,2019,1300\n",
-    )
-    .unwrap();
+    std::fs::write(&file, csv).unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_chiso"))
         .arg("import")
         .arg(&file)
@@ -90,6 +85,16 @@ async fn an_import_by_another_process_is_seen_on_the_next_request() {
         .status()
         .expect("chiso import runs");
     assert!(status.success());
+}
+
+#[actix_web::test]
+async fn an_import_by_another_process_is_seen_on_the_next_request() {
+    let app = spawn_app().await;
+    let (total, etag) = state(&app).await;
+    import_in_another_process(
+        &app,
+        "province,indicator,period,value\nthanh-hoa,bts_stations,2020,1400\nthanh-hoa,bts_stations,2019,1300\n",
+    );
     let (after, new_etag) = state(&app).await;
     assert_eq!(after, total + 2);
     assert_ne!(new_etag, etag);
@@ -141,6 +146,68 @@ async fn a_write_through_a_second_server_is_seen_on_the_next_request() {
     let (after, new_etag) = state(&app).await;
     assert_eq!(after, total + 1);
     assert_ne!(new_etag, etag);
+}
+
+/// A series answered from memory (`store::replica`) follows every write: one through this
+/// server (create, change, delete) and an import by another process. After each, its answer
+/// is byte for byte that of a server reading the database.
+#[actix_web::test]
+async fn a_series_in_memory_follows_every_write() {
+    let app = spawn_app().await;
+    let database = app
+        .alongside_with(Settings {
+            memory_rows: 0,
+            ..app.settings.clone()
+        })
+        .await;
+    let same = async |step: &str| {
+        let ours = app.get(LIST).await;
+        assert_eq!(ours.status, 200, "{step}: {}", ours.body);
+        assert_eq!(ours.body, database.get(LIST).await.body, "{step}");
+        ours.json()
+    };
+    let total = |page: &serde_json::Value| page["meta"]["total"].as_i64().unwrap();
+    let before = total(&same("before").await);
+    let token = app.token(Role::Editor);
+    let created = app
+        .post(
+            "/api/v1/observations",
+            &token,
+            &json!({"province_id": "thanh-hoa", "indicator_code": "bts_stations",
+                    "period_id": "2017", "value": 1100, "value_text": "1.100"}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let page = same("created").await;
+    assert_eq!(total(&page), before + 1);
+    let location = created.header("location").unwrap();
+    let changed = app
+        .send(
+            Method::PATCH,
+            &location,
+            Some(&token),
+            Some(&json!({"value": 1101, "value_text": "1.101"})),
+            &[],
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let page = same("changed").await;
+    assert!(page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["value"] == 1101.0 && o["value_text"] == "1.101"));
+    let deleted = app
+        .send(Method::DELETE, &location, Some(&token), None, &[])
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.body);
+    assert_eq!(total(&same("deleted").await), before);
+
+    import_in_another_process(
+        &app,
+        "province,indicator,period,value\nthanh-hoa,bts_stations,2016,1000\n",
+    );
+    assert_eq!(total(&same("imported").await), before + 1);
 }
 
 /// Many clients asking at once for an answer not yet cached (as after every write) wait for the

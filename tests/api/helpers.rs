@@ -119,6 +119,7 @@ async fn spawn_app_with_settings(auth: AuthSettings, response_cache_mb: usize) -
         bind: "127.0.0.1:0".into(),
         pool_size: 4,
         response_cache_mb,
+        memory_rows: 2_000_000,
         postgres_reads: PostgresReads::Async,
         auth,
     };
@@ -142,15 +143,6 @@ async fn start(settings: Settings, db: TestDatabase) -> TestApp {
 }
 
 impl TestApp {
-    /// A second server on this app's database, reading PostgreSQL as `postgres_reads` says.
-    pub async fn alongside(&self, postgres_reads: PostgresReads) -> TestApp {
-        self.alongside_with(Settings {
-            postgres_reads,
-            ..self.settings.clone()
-        })
-        .await
-    }
-
     /// A second server on this app's database, with these settings.
     pub async fn alongside_with(&self, settings: Settings) -> TestApp {
         start(settings, TestDatabase::Shared).await

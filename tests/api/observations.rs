@@ -1,4 +1,4 @@
-use chiso::config::PostgresReads;
+use chiso::config::{PostgresReads, Settings};
 use serde_json::Value;
 
 use crate::helpers::{ids_of, parse_csv, postgres_base_url, spawn_app};
@@ -289,27 +289,44 @@ async fn a_single_series_reads_as_the_general_query_does() {
     let whole = "/api/v1/observations?province=lao-cai&indicator=bts_stations";
     assert_eq!(app.total(whole).await, 25);
 
-    // On PostgreSQL this server reads a series asynchronously (`db::pg_async`); one reading
-    // through libpq alone answers the same, byte for byte, page after page.
-    let libpq = app.alongside(PostgresReads::Libpq).await;
+    // This server answers a series from memory (`store::replica`). Servers that hold none
+    // read it from the database: on PostgreSQL asynchronously (`db::pg_async`), or through
+    // libpq alone. All answer the same, byte for byte, page after page.
+    let from_database = |postgres_reads| Settings {
+        memory_rows: 0,
+        postgres_reads,
+        ..app.settings.clone()
+    };
+    let database = app
+        .alongside_with(from_database(PostgresReads::Async))
+        .await;
+    let libpq = app
+        .alongside_with(from_database(PostgresReads::Libpq))
+        .await;
     let reads = |ready: Value| ready["postgres_reads"].as_str().map(str::to_owned);
     let expected = postgres_base_url().map(|_| "async".to_owned());
-    assert_eq!(reads(app.get_ok("/readyz").await), expected);
+    assert_eq!(reads(database.get_ok("/readyz").await), expected);
     let expected = postgres_base_url().map(|_| "libpq".to_owned());
     assert_eq!(reads(libpq.get_ok("/readyz").await), expected);
     for path in [
         format!("{series}&limit=1000"),
         format!("{series}&limit=5"),
         format!("{series}&limit=5&format=csv"),
+        format!("{series}&limit=5&lang=vi"),
         whole.to_owned(),
         format!("{whole}&from=2090"),
+        "/api/v1/observations?province=lao-cai&indicator=internet_subscribers".to_owned(),
     ] {
-        let (ours, theirs) = (app.get(&path).await, libpq.get(&path).await);
+        let ours = app.get(&path).await;
         assert_eq!(ours.status, 200, "{path}: {}", ours.body);
-        assert_eq!(ours.body, theirs.body, "{path}");
+        for other in [&database, &libpq] {
+            assert_eq!(ours.body, other.get(&path).await.body, "{path}");
+        }
     }
-    let (their_pages, _) = libpq.collect_pages(&format!("{series}&limit=5")).await;
-    assert_eq!(serde_json::Value::Array(their_pages), one_page["data"]);
+    for other in [&database, &libpq] {
+        let (their_pages, _) = other.collect_pages(&format!("{series}&limit=5")).await;
+        assert_eq!(serde_json::Value::Array(their_pages), one_page["data"]);
+    }
 }
 
 /// On PostgreSQL a series is an index-only scan: `observations_series` holds every column of
