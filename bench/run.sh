@@ -10,8 +10,10 @@
 # 3. serves the database and runs wrk (2 threads, 64 connections) on: the ceiling; a 40-row
 #    series (one province and indicator, 2021-09 to 2024-12), the same URL repeated (hot) and a
 #    random province, indicator and page size per request (cold); a 63-row ranking; a single
-#    item; a 304 revalidation; a 1000-row CSV page. It prints req/s, p50, p99, the share of the
-#    ceiling, the CPU time each request cost the server (and PostgreSQL) and the server's peak RSS;
+#    item; a 304 revalidation; a 1000-row CSV page; and the cold series again from a server
+#    holding no observations in memory (CHISO_MEMORY_ROWS=0), read from the database. It prints
+#    req/s, p50, p99, the share of the ceiling, the CPU time each request cost the server (and
+#    PostgreSQL) and the server's peak RSS;
 # 4. does the same on PostgreSQL when BENCH_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres)
 #    answers, in a database `chiso_bench` it recreates on the same server, with the same options
 #    (`BENCH_POSTGRES_URL='postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable'`, say).
@@ -201,6 +203,15 @@ run_backend() { # BACKEND DATABASE_URL
     kill "$CEILING" "$SERVER" 2>/dev/null || true
     wait "$SERVER" 2>/dev/null || true
     wait "$SAMPLER" 2>/dev/null || true
+    # The cold series again from a server that holds no observations in memory: what a series
+    # costs read from the database (as when the data outgrows CHISO_MEMORY_ROWS).
+    CHISO_MEMORY_ROWS=0 CHISO_BIND="127.0.0.1:$PORT" "$BIN" serve >>"$WORK/server-$backend.log" 2>&1 &
+    SERVER=$!
+    for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.2; done
+    MEASURED="$SERVER"
+    measure "series, cold, from the database (no replica)" "$base/" -s bench/random_series.lua
+    kill "$SERVER" 2>/dev/null || true
+    wait "$SERVER" 2>/dev/null || true
     echo
     echo "peak server RSS: $(sort -n "$WORK/rss-$backend" | tail -1 | awk '{printf "%.0f MB", $1 / 1024}'), of which anonymous: $(sort -n -k2 "$WORK/rss-$backend" | tail -1 | awk '{printf "%.0f MB", $2 / 1024}')"
     SERVER="" CEILING="" SAMPLER=""
