@@ -568,9 +568,8 @@ impl Replica {
         if let Some(held) = held.as_ref().filter(|s| s.state == state) {
             return Ok(Some(held.clone()));
         }
-        let mut conn = pool.get()?;
         let patched = match &held {
-            Some(held) => crate::db::read_snapshot(&mut conn, |conn| {
+            Some(held) => crate::db::read_snapshot(&mut *pool.get()?, |conn| {
                 let now = super::version::state(conn)?;
                 Ok::<_, diesel::result::Error>(
                     match held.patched(conn, now, self.most_changes_patched)? {
