@@ -48,11 +48,13 @@ pub struct Replica {
 /// Every observation as of one state of the data.
 pub struct Snapshot {
     pub state: DataState,
-    /// Series by province, then indicator.
-    series: HashMap<Box<str>, HashMap<Box<str>, Arc<Series>>>,
+    series: SeriesMap,
     words: Arc<Words>,
     rows: i64,
 }
+
+/// Series by province, then indicator.
+type SeriesMap = HashMap<Box<str>, HashMap<Box<str>, Arc<Series>>>;
 
 /// One province's observations of one indicator, in id order.
 struct Series {
@@ -342,34 +344,23 @@ impl Builder {
         Some(())
     }
 
-    /// The series built, each in id order and without spare capacity; an error when an
-    /// observation could not be held.
-    fn finish(self) -> Result<Built, String> {
+    /// Files the series built into `held`, each in id order and without spare capacity, and
+    /// gives the words and the number of rows; an error when an observation could not be held.
+    fn finish_into(self, held: &mut SeriesMap) -> Result<(Words, i64), String> {
         if let Some(why) = self.unholdable {
             return Err(why);
         }
-        let mut built = Vec::new();
         for (province, by_indicator) in self.series {
+            let held = held.entry(province.into()).or_default();
             for (indicator, mut series) in by_indicator {
                 series.rows.sort_unstable_by_key(|r| r.id);
                 series.rows.shrink_to_fit();
                 series.text.shrink_to_fit();
-                built.push(((province.clone(), indicator), series));
+                held.insert(indicator.into(), Arc::new(series));
             }
         }
-        Ok(Built {
-            words: self.words,
-            series: built,
-            rows: self.rows,
-        })
+        Ok((self.words, self.rows))
     }
-}
-
-/// What a [`Builder`] made: the words, each series by province and indicator, and the rows.
-struct Built {
-    words: Words,
-    series: Vec<((String, String), Series)>,
-    rows: i64,
 }
 
 /// Calls `$each` with every observation `$query` selects, one at a time, without holding them
@@ -422,21 +413,11 @@ impl Snapshot {
             builder.expect(province, indicator, rows);
         }
         each_observation!(conn, observations::table, |o| builder.add(o));
-        let Built {
-            words,
-            series: built,
-            rows,
-        } = match builder.finish() {
+        let mut series = SeriesMap::new();
+        let (words, rows) = match builder.finish_into(&mut series) {
             Ok(built) => built,
             Err(why) => return Ok(Err(why)),
         };
-        let mut series: HashMap<Box<str>, HashMap<Box<str>, Arc<Series>>> = HashMap::new();
-        for ((province, indicator), s) in built {
-            series
-                .entry(province.into())
-                .or_default()
-                .insert(indicator.into(), Arc::new(s));
-        }
         Ok(Ok(Snapshot {
             state,
             series,
@@ -482,14 +463,6 @@ impl Snapshot {
                 .filter(observations::indicator_code.eq(indicator));
             each_observation!(conn, one, |o| builder.add(o));
         }
-        let Ok(Built {
-            words,
-            series: built,
-            ..
-        }) = builder.finish()
-        else {
-            return Ok(Patch::LoadWhole);
-        };
         let mut series = self.series.clone();
         let mut rows = self.rows;
         for (province, indicator) in &touched {
@@ -498,13 +471,10 @@ impl Snapshot {
                 .and_then(|by_indicator| by_indicator.remove(indicator.as_str()));
             rows -= old.map_or(0, |s| s.rows.len() as i64);
         }
-        for ((province, indicator), s) in built {
-            rows += s.rows.len() as i64;
-            series
-                .entry(province.into())
-                .or_default()
-                .insert(indicator.into(), Arc::new(s));
-        }
+        let Ok((words, read_again)) = builder.finish_into(&mut series) else {
+            return Ok(Patch::LoadWhole);
+        };
+        rows += read_again;
         Ok(Patch::Done(Snapshot {
             state,
             series,
@@ -885,11 +855,11 @@ mod tests {
             .unwrap();
         let mut fits = Builder::default();
         fits.add(o.clone());
-        assert!(fits.finish().is_ok());
+        assert!(fits.finish_into(&mut SeriesMap::new()).is_ok());
         o.value_text = Some("9".repeat(70_000));
         let mut too_long = Builder::default();
         too_long.add(o);
-        assert!(too_long.finish().is_err());
+        assert!(too_long.finish_into(&mut SeriesMap::new()).is_err());
     }
 
     /// Past the patch's limit the next snapshot loads whole, on a thread of its own, and
