@@ -144,13 +144,8 @@ struct HeldObservationView<'a> {
 
 impl<'a> HeldObservationView<'a> {
     fn of(o: HeldObservation<'a>, catalogue: &'a Catalogue, lang: Lang) -> Self {
-        let province_name = catalogue
-            .provinces
-            .get(o.province_id)
-            .map_or("", |p| lang.pick(&p.name_en, &p.name_vi));
-        let indicator_name = catalogue
-            .indicator(o.indicator_code)
-            .map_or("", |i| lang.pick(&i.name_en, &i.name_vi));
+        let (province_name, indicator_name) =
+            refs::names_in(catalogue, o.province_id, o.indicator_code, lang);
         HeldObservationView {
             id: o.id(),
             province_id: o.province_id,
@@ -318,8 +313,8 @@ async fn list_observations(
         let (province_name, indicator_name) =
             refs::names_in(&catalogue, &o.province_id, &o.indicator_code, lang);
         ObservationView {
-            province_name,
-            indicator_name,
+            province_name: province_name.to_owned(),
+            indicator_name: indicator_name.to_owned(),
             ..ObservationView::from(o)
         }
     }))

@@ -21,21 +21,19 @@ impl Names {
 
 /// The names of a row's province and indicator in `lang`, from the catalogue: a spreadsheet
 /// should read "Thanh Hóa", not `thanh-hoa`.
-pub fn names_in(
-    catalogue: &Catalogue,
+pub fn names_in<'a>(
+    catalogue: &'a Catalogue,
     province_id: &str,
     indicator_code: &str,
     lang: super::params::Lang,
-) -> (String, String) {
+) -> (&'a str, &'a str) {
     let province = catalogue
         .provinces
         .get(province_id)
-        .map(|p| lang.pick(&p.name_en, &p.name_vi).to_owned())
-        .unwrap_or_default();
+        .map_or("", |p| lang.pick(&p.name_en, &p.name_vi));
     let indicator = catalogue
         .indicator(indicator_code)
-        .map(|i| lang.pick(&i.name_en, &i.name_vi).to_owned())
-        .unwrap_or_default();
+        .map_or("", |i| lang.pick(&i.name_en, &i.name_vi));
     (province, indicator)
 }
 
