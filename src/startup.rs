@@ -399,8 +399,10 @@ pub fn serve(
                 // Each worker's own connection (the factory runs once per worker).
                 if let Some(settings) = &async_reads {
                     let conn = Rc::new(WorkerPgConnection::new(settings.clone()));
-                    cfg.app_data(Rc::new(WorkerVersionWatch::new(conn.clone())));
+                    cfg.app_data(Rc::new(WorkerVersionWatch::postgres(conn.clone())));
                     cfg.app_data(conn);
+                } else if let Some(watch) = versions.for_worker() {
+                    cfg.app_data(Rc::new(watch));
                 }
             })
             .configure(|cfg| {

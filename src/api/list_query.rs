@@ -80,19 +80,27 @@ pub struct ListQuery<F> {
 
 impl<F: DeserializeOwned> ListQuery<F> {
     pub fn parse(query: &str) -> ApiResult<Self> {
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
-            .map_err(|e| ApiError::Malformed(format!("malformed query string: {e}")))?;
-        let (shared, own): (Vec<_>, Vec<_>) = pairs
-            .into_iter()
-            .partition(|(name, _)| PageParams::NAMES.contains(&name.as_str()));
-        let encoded = |pairs: &[(String, String)]| {
-            serde_urlencoded::to_string(pairs).expect("decoded pairs encode again")
-        };
+        // The query split as it is, by each parameter's decoded name: decoding the values once,
+        // in the deserializers, not once to split them and again after encoding them back.
+        let (mut own, mut shared) = (String::new(), String::new());
+        for parameter in query.split('&').filter(|p| !p.is_empty()) {
+            let name = form_urlencoded::parse(parameter.as_bytes())
+                .next()
+                .map(|(name, _)| name);
+            let part = match name {
+                Some(name) if PageParams::NAMES.contains(&&*name) => &mut shared,
+                _ => &mut own,
+            };
+            if !part.is_empty() {
+                part.push('&');
+            }
+            part.push_str(parameter);
+        }
         // The filters come first, as the document lists them; a name neither knows is unknown
         // to the filters, which then name the shared parameters too.
-        let filters = serde_urlencoded::from_str::<F>(&encoded(&own))
+        let filters = serde_urlencoded::from_str::<F>(&own)
             .map_err(|e| query_problem(&e.to_string(), PageParams::NAMES))?;
-        let page = serde_urlencoded::from_str::<PageParams>(&encoded(&shared))
+        let page = serde_urlencoded::from_str::<PageParams>(&shared)
             .map_err(|e| query_problem(&e.to_string(), &[]))?;
         Ok(ListQuery { filters, page })
     }
@@ -145,6 +153,15 @@ mod tests {
         let (parameter, detail) = unknown_parameter("limt=5");
         assert_eq!(parameter, "limt");
         assert!(detail.contains("did you mean `limit`?"), "{detail}");
+    }
+
+    #[test]
+    fn names_are_decoded_before_they_are_told_apart() {
+        let query =
+            ListQuery::<Filters>::parse("pro%76ince=h%C3%BA%20e&li%6Dit=5&&lang=vi").unwrap();
+        assert_eq!(query.filters.province.as_deref(), Some("hú e"));
+        assert_eq!(query.page.limit.as_deref(), Some("5"));
+        assert_eq!(query.page.lang.as_deref(), Some("vi"));
     }
 
     #[test]

@@ -44,14 +44,16 @@ use crate::db::{DbConnection, Pool, WritePool};
 /// Every route chiso serves that belongs in the OpenAPI document.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::configure).service(
+        // The router tries routes in order, a pattern with a parameter by regular expression:
+        // the commonest reads come first.
         scope::scope("/api/v1")
+            .configure(observations::configure)
             .configure(meta::configure)
             .configure(profiles::configure)
             .configure(provinces::configure)
             .configure(periods::configure)
             .configure(rankings::configure)
             .configure(indicators::configure)
-            .configure(observations::configure)
             .configure(targets::configure)
             .configure(awards::configure)
             .configure(sources::configure)

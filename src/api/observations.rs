@@ -143,9 +143,8 @@ struct HeldObservationView<'a> {
 }
 
 impl<'a> HeldObservationView<'a> {
-    fn of(o: HeldObservation<'a>, catalogue: &'a Catalogue, lang: Lang) -> Self {
-        let (province_name, indicator_name) =
-            refs::names_in(catalogue, o.province_id, o.indicator_code, lang);
+    /// `o`, with its series' province and indicator names.
+    fn of(o: HeldObservation<'a>, (province_name, indicator_name): (&'a str, &'a str)) -> Self {
         HeldObservationView {
             id: o.id(),
             province_id: o.province_id,
@@ -282,8 +281,11 @@ async fn list_observations(
     if let Some(series) = &series {
         if let Some(snapshot) = held_snapshot(&req).await {
             let page = snapshot.page(series);
+            // Every row is of the series: its names are looked up once.
+            let (province, indicator, ..) = series.parts();
+            let names = refs::names_in(&catalogue, province, indicator, lang);
             return Ok(listing::respond(&req, shape, "observations", page, |o| {
-                HeldObservationView::of(o, &catalogue, lang)
+                HeldObservationView::of(o, names)
             }));
         }
     }

@@ -269,8 +269,8 @@ fn seen_before(req: &HttpRequest) -> Option<(DataState, web::Data<VersionWatch>)
     Some((before, watch))
 }
 
-/// Where a request reads the state of the data: its worker's asynchronous PostgreSQL
-/// connection when it has one, or the process's [`VersionWatch`].
+/// Where a request reads the state of the data: its worker's batched watch when it has one (a
+/// server's workers do), or the process's [`VersionWatch`].
 pub enum StateReader {
     /// The worker's watch, and the process's for when it fails.
     Worker(Rc<WorkerVersionWatch>, Option<web::Data<VersionWatch>>),
@@ -300,7 +300,7 @@ impl StateReader {
             Self::Worker(worker, watch) => match (worker.current().await, watch) {
                 (Ok(state), _) => Ok(state),
                 (Err(err), Some(watch)) => {
-                    log::warn!("{err}; reading the data version through libpq");
+                    log::warn!("{err}; reading the data version on the process's connection");
                     watch.current().await
                 }
                 (Err(err), None) => Err(anyhow::Error::msg(err)),

@@ -108,9 +108,14 @@ pub async fn read_state_async(conn: &diesel_async::AsyncPgConnection) -> QueryRe
 ///
 /// On SQLite a connection of its own asks `PRAGMA data_version`, which changes exactly when
 /// another connection has committed (it reads shared memory, not the file); only then is the
-/// state read again. PostgreSQL needs a round trip: see [`PostgresWatch`].
+/// state read again. PostgreSQL needs a round trip: see [`PostgresWatch`]. The server's
+/// workers batch their requests' checks ([`WorkerVersionWatch`]); this one is for the rest, and
+/// for when a worker's fails.
 pub enum VersionWatch {
-    Sqlite(Mutex<SqliteWatch>),
+    Sqlite {
+        path: String,
+        watch: Mutex<SqliteWatch>,
+    },
     Postgres(PostgresWatch),
 }
 
@@ -120,37 +125,57 @@ pub struct SqliteWatch {
     seen: Option<(i64, DataState)>,
 }
 
+impl SqliteWatch {
+    fn open(path: &str) -> ConnectionResult<Self> {
+        let conn = diesel::SqliteConnection::establish(path)?;
+        Ok(SqliteWatch { conn, seen: None })
+    }
+
+    fn read(&mut self) -> QueryResult<DataState> {
+        let pragma: i64 = PragmaDataVersion.get_result(&mut self.conn)?;
+        match self.seen {
+            Some((seen, state)) if seen == pragma => Ok(state),
+            _ => {
+                let state = read_state(&mut self.conn)?;
+                self.seen = Some((pragma, state));
+                Ok(state)
+            }
+        }
+    }
+}
+
 impl VersionWatch {
     pub fn new(url: &DatabaseUrl) -> anyhow::Result<Self> {
         Ok(match url {
-            DatabaseUrl::Sqlite(path) => {
-                let conn = diesel::SqliteConnection::establish(path)?;
-                VersionWatch::Sqlite(Mutex::new(SqliteWatch { conn, seen: None }))
-            }
+            DatabaseUrl::Sqlite(path) => VersionWatch::Sqlite {
+                path: path.clone(),
+                watch: Mutex::new(SqliteWatch::open(path)?),
+            },
             DatabaseUrl::Postgres(url) => VersionWatch::Postgres(PostgresWatch::start(url)?),
         })
     }
 
     /// Whether the data lives in this process's reach (SQLite), so short reads need no thread.
     pub fn is_local(&self) -> bool {
-        matches!(self, VersionWatch::Sqlite(_))
+        matches!(self, VersionWatch::Sqlite { .. })
+    }
+
+    /// A worker's batched watch on a SQLite database (PostgreSQL's is made with the worker's
+    /// asynchronous connection, see [`WorkerVersionWatch::postgres`]).
+    pub fn for_worker(&self) -> Option<WorkerVersionWatch> {
+        match self {
+            VersionWatch::Sqlite { path, .. } => Some(WorkerVersionWatch::sqlite(path.clone())),
+            VersionWatch::Postgres(_) => None,
+        }
     }
 
     /// The state of the data now: read after this call began, so it includes every write
     /// committed before it.
     pub async fn current(&self) -> anyhow::Result<DataState> {
         match self {
-            VersionWatch::Sqlite(watch) => {
+            VersionWatch::Sqlite { watch, .. } => {
                 let mut watch = watch.lock().unwrap_or_else(|p| p.into_inner());
-                let pragma: i64 = PragmaDataVersion.get_result(&mut watch.conn)?;
-                match watch.seen {
-                    Some((seen, state)) if seen == pragma => Ok(state),
-                    _ => {
-                        let state = read_state(&mut watch.conn)?;
-                        watch.seen = Some((pragma, state));
-                        Ok(state)
-                    }
-                }
+                Ok(watch.read()?)
             }
             VersionWatch::Postgres(watch) => watch.current().await,
         }
@@ -159,24 +184,51 @@ impl VersionWatch {
 
 type Waiter = tokio::sync::oneshot::Sender<Result<DataState, String>>;
 
-/// PostgreSQL's version check on one worker's asynchronous connection ([`WorkerPgConnection`]),
-/// batched as [`PostgresWatch`] batches it for the process: a request gets a read that begins
-/// after it asks, so it includes every write committed before, and requests that ask while a
-/// read is under way share the next one. None of them leaves the worker's thread. App data of
-/// each worker's app (`Rc<WorkerVersionWatch>`), beside its connection.
+/// The version check of one worker, on a connection of its own: a request gets a read that
+/// begins after it asks, so it includes every write committed before, and the requests that
+/// ask while one is under way or queued share the next. On PostgreSQL that spares a round trip
+/// each; on SQLite, whose check is a read transaction (file locks, two system calls), the
+/// requests a worker reads from the network together share one. None of them leaves the
+/// worker's thread. App data of each worker's app (`Rc<WorkerVersionWatch>`).
 pub struct WorkerVersionWatch {
-    conn: Rc<WorkerPgConnection>,
+    source: WorkerSource,
     waiting: RefCell<Vec<Waiter>>,
-    /// Whether a read is under way.
+    /// Whether a read is under way or queued.
     reading: Cell<bool>,
+    #[cfg(test)]
+    reads: Cell<usize>,
+}
+
+enum WorkerSource {
+    /// The worker's asynchronous connection ([`WorkerPgConnection`]), which its reads share.
+    Postgres(Rc<WorkerPgConnection>),
+    /// The database file, and the worker's connection to it, opened at the first check and
+    /// again after a failure.
+    Sqlite {
+        path: String,
+        watch: RefCell<Option<SqliteWatch>>,
+    },
 }
 
 impl WorkerVersionWatch {
-    pub fn new(conn: Rc<WorkerPgConnection>) -> Self {
+    pub fn postgres(conn: Rc<WorkerPgConnection>) -> Self {
+        Self::reading(WorkerSource::Postgres(conn))
+    }
+
+    fn sqlite(path: String) -> Self {
+        Self::reading(WorkerSource::Sqlite {
+            path,
+            watch: RefCell::new(None),
+        })
+    }
+
+    fn reading(source: WorkerSource) -> Self {
         Self {
-            conn,
+            source,
             waiting: RefCell::new(Vec::new()),
             reading: Cell::new(false),
+            #[cfg(test)]
+            reads: Cell::new(0),
         }
     }
 
@@ -186,6 +238,7 @@ impl WorkerVersionWatch {
         self.waiting.borrow_mut().push(waiter);
         if !self.reading.replace(true) {
             // A task of its own, so that a request that goes away does not strand the others.
+            // It runs after the tasks already woken: the requests they bring join its batch.
             tokio::task::spawn_local(self.clone().read_states());
         }
         answer
@@ -200,19 +253,44 @@ impl WorkerVersionWatch {
                 self.reading.set(false);
                 return;
             }
-            let state = match self.conn.get().await {
-                Ok(conn) => diesel_async::RunQueryDsl::get_result(ReadState, &mut &*conn)
-                    .await
-                    .map_err(|e| {
-                        self.conn.forget(&conn);
-                        format!("cannot read the data version: {e}")
-                    }),
-                Err(e) => Err(format!("cannot connect to read the data version: {e}")),
+            #[cfg(test)]
+            self.reads.set(self.reads.get() + 1);
+            let state = match &self.source {
+                WorkerSource::Postgres(conn) => Self::read_postgres(conn).await,
+                WorkerSource::Sqlite { path, watch } => Self::read_sqlite(path, watch),
             };
             for waiter in batch {
                 let _ = waiter.send(state.clone());
             }
         }
+    }
+
+    async fn read_postgres(conn: &WorkerPgConnection) -> Result<DataState, String> {
+        match conn.get().await {
+            Ok(c) => diesel_async::RunQueryDsl::get_result(ReadState, &mut &*c)
+                .await
+                .map_err(|e| {
+                    conn.forget(&c);
+                    format!("cannot read the data version: {e}")
+                }),
+            Err(e) => Err(format!("cannot connect to read the data version: {e}")),
+        }
+    }
+
+    fn read_sqlite(path: &str, watch: &RefCell<Option<SqliteWatch>>) -> Result<DataState, String> {
+        let mut watch = watch.borrow_mut();
+        let opened = match &mut *watch {
+            Some(opened) => opened,
+            None => watch.insert(
+                SqliteWatch::open(path)
+                    .map_err(|e| format!("cannot open the database to read its version: {e}"))?,
+            ),
+        };
+        let state = opened.read();
+        if state.is_err() {
+            *watch = None;
+        }
+        state.map_err(|e| format!("cannot read the data version: {e}"))
     }
 }
 
@@ -292,5 +370,44 @@ impl PostgresReader {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The requests a SQLite worker has in hand when it checks share one read; a request that
+    /// asks after another connection committed sees the commit.
+    #[test]
+    fn a_worker_shares_a_check_and_sees_every_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let url =
+            DatabaseUrl::parse(&format!("sqlite://{}", dir.path().join("t.db").display())).unwrap();
+        let pool = crate::db::build_pool(&url, 1).unwrap();
+        crate::db::run_migrations(&mut pool.get().unwrap()).unwrap();
+        let before = state(&mut pool.get().unwrap()).unwrap();
+        let watch = Rc::new(VersionWatch::new(&url).unwrap().for_worker().unwrap());
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        tokio::task::LocalSet::new().block_on(&runtime, async {
+            let asking: Vec<_> = (0..10)
+                .map(|_| {
+                    let watch = watch.clone();
+                    tokio::task::spawn_local(async move { watch.current().await })
+                })
+                .collect();
+            for asked in asking {
+                assert_eq!(asked.await.unwrap().unwrap(), before);
+            }
+            assert_eq!(watch.reads.get(), 1);
+
+            let mut conn = pool.get().unwrap();
+            conn.transaction(bump).unwrap();
+            let after = watch.current().await.unwrap();
+            assert_eq!(after.version, before.version + 1);
+            assert_eq!(watch.reads.get(), 2);
+        });
     }
 }
