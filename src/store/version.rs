@@ -212,17 +212,17 @@ enum WorkerSource {
 
 impl WorkerVersionWatch {
     pub fn postgres(conn: Rc<WorkerPgConnection>) -> Self {
-        Self::reading(WorkerSource::Postgres(conn))
+        Self::with_source(WorkerSource::Postgres(conn))
     }
 
     fn sqlite(path: String) -> Self {
-        Self::reading(WorkerSource::Sqlite {
+        Self::with_source(WorkerSource::Sqlite {
             path,
             watch: RefCell::new(None),
         })
     }
 
-    fn reading(source: WorkerSource) -> Self {
+    fn with_source(source: WorkerSource) -> Self {
         Self {
             source,
             waiting: RefCell::new(Vec::new()),
