@@ -76,6 +76,11 @@ fn cache_control(path: &str) -> &'static str {
 /// streamed from a file.
 pub struct Uncached;
 
+/// Marks an answer (in its extensions) whose body's buffer holds this many bytes: the cache
+/// files the body as it is, weighed at that, rather than an exact copy of it. A list's body is
+/// built in a buffer sized for its rows up front; this spares each list answer a second copy.
+pub struct BodyCapacity(pub usize);
+
 /// A whole answer, as the handler gave it.
 struct Cached {
     /// As a list, exactly as long as it is: a clone of the response's map keeps the map's spare
@@ -88,10 +93,14 @@ struct Cached {
 }
 
 impl Cached {
-    fn new(headers: &HeaderMap, body: &Bytes, etag: HeaderValue) -> Self {
-        // An exact copy: a handler's body often has room to spare (a list's buffer is sized for
-        // its rows up front), which a cached copy would hold for as long as it lives.
-        let body = Bytes::copy_from_slice(body);
+    /// `capacity`: what `body` holds in memory, when the handler said ([`BodyCapacity`]).
+    fn new(headers: &HeaderMap, body: &Bytes, capacity: Option<usize>, etag: HeaderValue) -> Self {
+        // Otherwise an exact copy: a body may have room to spare (a JSON value's buffer grows
+        // by doubling), which a cached body would hold, unweighed, for as long as it lives.
+        let (body, body_weight) = match capacity {
+            Some(capacity) => (body.clone(), capacity.max(body.len())),
+            None => (Bytes::copy_from_slice(body), body.len()),
+        };
         let headers: Vec<_> = headers
             .iter()
             .map(|(name, value)| (name.clone(), value.clone()))
@@ -100,7 +109,7 @@ impl Cached {
             .iter()
             .map(|(name, value)| name.as_str().len() + value.len() + HEADER_OVERHEAD)
             .sum();
-        let weight = (body.len() + headers_weight + ENTRY_OVERHEAD) as u64;
+        let weight = (body_weight + headers_weight + ENTRY_OVERHEAD) as u64;
         Cached {
             headers,
             body,
@@ -228,12 +237,18 @@ impl ResponseCache {
 
     /// Files an answer, unless it alone would take more than half a shard. Its body is
     /// measured before it is copied: a rejected answer costs no copy.
-    fn put(&self, key: String, headers: &HeaderMap, body: &Bytes, etag: HeaderValue) {
+    fn put(
+        &self,
+        key: String,
+        headers: &HeaderMap,
+        (body, capacity): (&Bytes, Option<usize>),
+        etag: HeaderValue,
+    ) {
         let limit = self.max_bytes / SHARDS / 2;
         if key.len() + body.len() > limit {
             return;
         }
-        let cached = Cached::new(headers, body, etag);
+        let cached = Cached::new(headers, body, capacity, etag);
         if key.len() + cached.weight as usize <= limit {
             self.answers.insert(key, Arc::new(cached));
         }
@@ -412,6 +427,11 @@ pub async fn conditional_get(
     {
         return Ok(strip(res.map_into_boxed_body()));
     }
+    let capacity = res
+        .response()
+        .extensions()
+        .get::<BodyCapacity>()
+        .map(|c| c.0);
     let (request, response) = res.into_parts();
     let (mut head, body) = response.into_parts();
     let bytes = body::to_bytes(body)
@@ -438,7 +458,7 @@ pub async fn conditional_get(
         &path,
     );
     if let (Some(cache), Some(key)) = (cache, key) {
-        cache.put(key, head.headers(), &bytes, tag);
+        cache.put(key, head.headers(), (&bytes, capacity), tag);
     }
     Ok(strip(ServiceResponse::new(request, response)))
 }
@@ -487,7 +507,7 @@ mod tests {
 
     fn put(cache: &ResponseCache, key: &str, bytes: usize) {
         let (headers, body, etag) = answer(bytes);
-        cache.put(key.to_owned(), &headers, &body, etag);
+        cache.put(key.to_owned(), &headers, (&body, None), etag);
     }
 
     /// The first request to miss an answer computes it; those missing it meanwhile wait, and
@@ -519,13 +539,17 @@ mod tests {
     #[test]
     fn an_answer_weighs_its_body_and_headers() {
         let (headers, body, etag) = answer(10_000);
-        let cached = Cached::new(&headers, &body, etag);
-        let headers = "content-type".len() + "application/json".len();
+        let cached = Cached::new(&headers, &body, None, etag.clone());
+        let headers_bytes = "content-type".len() + "application/json".len();
         assert!(
-            cached.weight >= (10_000 + headers) as u64,
+            cached.weight >= (10_000 + headers_bytes) as u64,
             "{}",
             cached.weight
         );
+        // A body filed as it is weighs what it holds, not its length.
+        let filed = Cached::new(&headers, &body, Some(16_384), etag);
+        assert_eq!(filed.weight, cached.weight + 16_384 - 10_000);
+        assert_eq!(filed.body.as_ptr(), body.as_ptr(), "filed without a copy");
     }
 
     /// Many more answers than fit: the cache evicts as they come, and never holds more than its

@@ -286,7 +286,7 @@ pub fn respond<T, V, K>(
     shape: ListShape,
     file_stem: &str,
     page: Page<T, K>,
-    view: impl Fn(T) -> V,
+    view: impl FnMut(T) -> V,
 ) -> HttpResponse
 where
     V: Serialize + Default,
@@ -315,9 +315,12 @@ where
                 },
             };
             serde_json::to_writer(&mut body, &list).expect("views serialize");
-            HttpResponse::Ok()
+            let capacity = super::caching::BodyCapacity(body.capacity());
+            let mut response = HttpResponse::Ok()
                 .content_type("application/json")
-                .body(body)
+                .body(body);
+            response.extensions_mut().insert(capacity);
+            response
         }
         Format::Csv => csv_response(&data, file_stem),
     };

@@ -311,9 +311,9 @@ async fn list_observations(
         )
     };
     let page = with_read_or_async(&req, work, fast).await?;
+    let mut names = refs::NamesOfRows::new(&catalogue, lang);
     Ok(listing::respond(&req, shape, "observations", page, |o| {
-        let (province_name, indicator_name) =
-            refs::names_in(&catalogue, &o.province_id, &o.indicator_code, lang);
+        let (province_name, indicator_name) = names.of(&o.province_id, &o.indicator_code);
         ObservationView {
             province_name: province_name.to_owned(),
             indicator_name: indicator_name.to_owned(),

@@ -37,6 +37,39 @@ pub fn names_in<'a>(
     (province, indicator)
 }
 
+/// [`names_in`] for the rows of a list, in order: rows mostly name the same province and
+/// indicator as the row before (a series, a province's indicators), which costs no lookup.
+pub struct NamesOfRows<'a> {
+    catalogue: &'a Catalogue,
+    lang: super::params::Lang,
+    last: Option<(String, String, (&'a str, &'a str))>,
+}
+
+impl<'a> NamesOfRows<'a> {
+    pub fn new(catalogue: &'a Catalogue, lang: super::params::Lang) -> Self {
+        NamesOfRows {
+            catalogue,
+            lang,
+            last: None,
+        }
+    }
+
+    pub fn of(&mut self, province_id: &str, indicator_code: &str) -> (&'a str, &'a str) {
+        match &self.last {
+            Some((province, indicator, names))
+                if province == province_id && indicator == indicator_code =>
+            {
+                *names
+            }
+            _ => {
+                let names = names_in(self.catalogue, province_id, indicator_code, self.lang);
+                self.last = Some((province_id.to_owned(), indicator_code.to_owned(), names));
+                names
+            }
+        }
+    }
+}
+
 /// The same for one row, read from storage (single items and writes, off the list path).
 pub fn names_of(
     conn: &mut DbConnection,

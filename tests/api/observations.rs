@@ -373,3 +373,45 @@ async fn the_series_index_holds_every_column_on_postgres() {
         "not in observations_series: {missing:?}"
     );
 }
+
+/// A list of many series, read from the database, names each row's own province and indicator
+/// in the language asked (the rows alternate, so names carried over from the row before would
+/// show).
+#[actix_web::test]
+async fn each_row_of_a_mixed_list_names_its_own_province_and_indicator() {
+    let app = spawn_app().await;
+    for (lang, field) in [("en", "name_en"), ("vi", "name_vi")] {
+        let list = app
+            .get_ok(&format!(
+                "/api/v1/observations?province=bac-giang,thanh-hoa,lao-cai&sort=-value&limit=200&lang={lang}"
+            ))
+            .await;
+        let rows = list["data"].as_array().unwrap();
+        let mut changes = 0;
+        for pair in rows.windows(2) {
+            changes += usize::from(
+                pair[0]["province_id"] != pair[1]["province_id"]
+                    || pair[0]["indicator_code"] != pair[1]["indicator_code"],
+            );
+        }
+        assert!(changes > 10, "the rows alternate: {changes} changes");
+        let mut provinces = std::collections::HashMap::new();
+        let mut indicators = std::collections::HashMap::new();
+        for row in rows {
+            let province = row["province_id"].as_str().unwrap().to_owned();
+            if !provinces.contains_key(&province) {
+                let named = app.get_ok(&format!("/api/v1/provinces/{province}")).await;
+                provinces.insert(province.clone(), named[field].clone());
+            }
+            let indicator = row["indicator_code"].as_str().unwrap().to_owned();
+            if !indicators.contains_key(&indicator) {
+                let named = app
+                    .get_ok(&format!("/api/v1/indicators/{indicator}?lang={lang}"))
+                    .await;
+                indicators.insert(indicator.clone(), named["name"].clone());
+            }
+            assert_eq!(row["province_name"], provinces[&province], "{row}");
+            assert_eq!(row["indicator_name"], indicators[&indicator], "{row}");
+        }
+    }
+}
