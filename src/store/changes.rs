@@ -25,6 +25,8 @@ pub struct Change {
 
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = changes)]
+// Every column is sent, nulls as nulls: what PostgreSQL's `COPY` (`record_all`) needs.
+#[diesel(treat_none_as_default_value = false)]
 pub struct NewChange {
     pub resource: String,
     pub resource_id: String,
@@ -70,12 +72,20 @@ pub fn record(conn: &mut DbConnection, change: &NewChange) -> QueryResult<usize>
 }
 
 pub fn record_all(conn: &mut DbConnection, batch: &[NewChange]) -> QueryResult<usize> {
-    let mut written = 0;
-    // SQLite caps bound parameters per statement; 8 columns x 500 rows stays well under it.
-    for chunk in batch.chunks(500) {
-        written += crate::with_backend!(conn, c => diesel::insert_into(changes::table).values(chunk).execute(c))?;
+    match conn {
+        // An import records a change per row: `COPY` streams them, binary, in one statement.
+        DbConnection::Pg(c) if !batch.is_empty() => diesel::copy_from(changes::table)
+            .from_insertable(batch)
+            .execute(c),
+        _ => {
+            let mut written = 0;
+            // SQLite caps bound parameters per statement; 8 columns x 500 rows stays well under.
+            for chunk in batch.chunks(500) {
+                written += crate::with_backend!(conn, c => diesel::insert_into(changes::table).values(chunk).execute(c))?;
+            }
+            Ok(written)
+        }
     }
-    Ok(written)
 }
 
 /// The newest change id, or 0: a version number for everything the API serves.
