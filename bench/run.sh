@@ -192,6 +192,9 @@ run_backend() { # BACKEND DATABASE_URL
     BASE=""
     MEASURED="$CEILING"
     measure "ceiling ($(wc -c <"$WORK/hot.json") bytes, no work)" "http://127.0.0.1:$CEILING_PORT$HOT"
+    # The same ceiling under the cold lines' script: what wrk's Lua (a new URL a request) costs
+    # the two cores, so what the cold lines could reach at best. The shares stay of the line above.
+    measure "ceiling under the cold script" "http://127.0.0.1:$CEILING_PORT/" -s bench/random_series.lua
     MEASURED="$SERVER"
     measure "series, 40 rows, hot (same URL)" "$base$HOT"
     measure "series, 40 rows, cold (random per request)" "$base/" -s bench/random_series.lua
