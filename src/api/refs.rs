@@ -27,14 +27,7 @@ pub fn names_in<'a>(
     indicator_code: &str,
     lang: super::params::Lang,
 ) -> (&'a str, &'a str) {
-    let province = catalogue
-        .provinces
-        .get(province_id)
-        .map_or("", |p| lang.pick(&p.name_en, &p.name_vi));
-    let indicator = catalogue
-        .indicator(indicator_code)
-        .map_or("", |i| lang.pick(&i.name_en, &i.name_vi));
-    (province, indicator)
+    NamesOfRows::new(catalogue, lang).of(province_id, indicator_code)
 }
 
 /// [`names_in`] for the rows of a list, in order: rows mostly name the same province and
@@ -42,7 +35,8 @@ pub fn names_in<'a>(
 pub struct NamesOfRows<'a> {
     catalogue: &'a Catalogue,
     lang: super::params::Lang,
-    last: Option<(String, String, (&'a str, &'a str))>,
+    /// The last row's province id and indicator code (the catalogue's own strings), and names.
+    last: Option<(&'a str, &'a str, (&'a str, &'a str))>,
 }
 
 impl<'a> NamesOfRows<'a> {
@@ -55,18 +49,22 @@ impl<'a> NamesOfRows<'a> {
     }
 
     pub fn of(&mut self, province_id: &str, indicator_code: &str) -> (&'a str, &'a str) {
-        match &self.last {
-            Some((province, indicator, names))
-                if province == province_id && indicator == indicator_code =>
-            {
-                *names
-            }
-            _ => {
-                let names = names_in(self.catalogue, province_id, indicator_code, self.lang);
-                self.last = Some((province_id.to_owned(), indicator_code.to_owned(), names));
-                names
+        if let Some((province, indicator, names)) = self.last {
+            if province == province_id && indicator == indicator_code {
+                return names;
             }
         }
+        let province = self.catalogue.provinces.get(province_id);
+        let indicator = self.catalogue.indicator(indicator_code);
+        let lang = self.lang;
+        let names = (
+            province.map_or("", |p| lang.pick(&p.name_en, &p.name_vi)),
+            indicator.map_or("", |i| lang.pick(&i.name_en, &i.name_vi)),
+        );
+        if let (Some(p), Some(i)) = (province, indicator) {
+            self.last = Some((&p.id, &i.code, names));
+        }
+        names
     }
 }
 
