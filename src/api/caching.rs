@@ -241,7 +241,8 @@ impl ResponseCache {
         &self,
         key: String,
         headers: &HeaderMap,
-        (body, capacity): (&Bytes, Option<usize>),
+        body: &Bytes,
+        capacity: Option<usize>,
         etag: HeaderValue,
     ) {
         let limit = self.max_bytes / SHARDS / 2;
@@ -458,7 +459,7 @@ pub async fn conditional_get(
         &path,
     );
     if let (Some(cache), Some(key)) = (cache, key) {
-        cache.put(key, head.headers(), (&bytes, capacity), tag);
+        cache.put(key, head.headers(), &bytes, capacity, tag);
     }
     Ok(strip(ServiceResponse::new(request, response)))
 }
@@ -507,7 +508,7 @@ mod tests {
 
     fn put(cache: &ResponseCache, key: &str, bytes: usize) {
         let (headers, body, etag) = answer(bytes);
-        cache.put(key.to_owned(), &headers, (&body, None), etag);
+        cache.put(key.to_owned(), &headers, &body, None, etag);
     }
 
     /// The first request to miss an answer computes it; those missing it meanwhile wait, and

@@ -72,16 +72,21 @@ pub fn record(conn: &mut DbConnection, change: &NewChange) -> QueryResult<usize>
 }
 
 pub fn record_all(conn: &mut DbConnection, batch: &[NewChange]) -> QueryResult<usize> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
     match conn {
         // An import records a change per row: `COPY` streams them, binary, in one statement.
-        DbConnection::Pg(c) if !batch.is_empty() => diesel::copy_from(changes::table)
+        DbConnection::Pg(c) => diesel::copy_from(changes::table)
             .from_insertable(batch)
             .execute(c),
-        _ => {
+        DbConnection::Sqlite(c) => {
             let mut written = 0;
             // SQLite caps bound parameters per statement; 8 columns x 500 rows stays well under.
             for chunk in batch.chunks(500) {
-                written += crate::with_backend!(conn, c => diesel::insert_into(changes::table).values(chunk).execute(c))?;
+                written += diesel::insert_into(changes::table)
+                    .values(chunk)
+                    .execute(c)?;
             }
             Ok(written)
         }
