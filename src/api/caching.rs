@@ -5,6 +5,7 @@
 //! answer at once have it computed once.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use actix_web::body::{self, BoxBody, MessageBody};
@@ -147,6 +148,38 @@ pub struct ResponseCache {
     /// at once for the same answer (many clients after a write, a burst on a new URL) wait for
     /// the first one's rather than each computing it.
     computing: Mutex<HashMap<String, Vec<oneshot::Sender<()>>>>,
+    asked: AskedBefore,
+}
+
+/// Which answers were computed lately, by a hash of their key: an answer is filed the second
+/// time it is computed, or the first when other requests waited for it (TinyLFU's
+/// "doorkeeper"). Most answers to varied reads are never asked for again; filing each one cost
+/// its read a copy of the headers, an insertion and the eviction of an older answer, and
+/// pushed out answers that are asked for again. A repeated read costs one more computation.
+///
+/// A table of hashes, one per slot, without locks: a hash landing on another's slot forgets
+/// that one, whose answer then takes one computation more to be filed.
+struct AskedBefore {
+    slots: Box<[AtomicU64]>,
+}
+
+impl AskedBefore {
+    /// `slots` is rounded up to a power of two.
+    fn new(slots: usize) -> Self {
+        let slots = slots.next_power_of_two();
+        AskedBefore {
+            slots: (0..slots).map(|_| AtomicU64::new(0)).collect(),
+        }
+    }
+
+    /// Whether `key` was asked for before; from now on, it was.
+    fn again(&self, key: &str) -> bool {
+        // Never 0, which marks an empty slot. Not keyed: a client that made hashes collide on
+        // purpose would only keep its own answers out of the cache.
+        let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes()) | 1;
+        let slot = &self.slots[(hash >> 32) as usize & (self.slots.len() - 1)];
+        slot.swap(hash, Ordering::Relaxed) == hash
+    }
 }
 
 /// The part a request that missed the cache takes in computing its answer.
@@ -163,6 +196,16 @@ enum Turn {
 struct Computing {
     cache: Data<ResponseCache>,
     key: String,
+}
+
+impl Computing {
+    /// Whether other requests are waiting for this answer.
+    fn awaited(&self) -> bool {
+        self.cache
+            .computing()
+            .get(&self.key)
+            .is_some_and(|waiting| !waiting.is_empty())
+    }
 }
 
 impl Drop for Computing {
@@ -204,6 +247,9 @@ impl ResponseCache {
             ),
             max_bytes,
             computing: Mutex::default(),
+            // Some sixteen times the answers the budget holds (about 4 kB each), in 2 bytes
+            // of slots per kB of budget.
+            asked: AskedBefore::new((max_bytes / 4096 * 16).max(64)),
         }
     }
 
@@ -233,6 +279,12 @@ impl ResponseCache {
                 })
             }
         }
+    }
+
+    /// Whether to file an answer just computed for `key`: the second time it is computed, or
+    /// when other requests were `awaiting` it ([`AskedBefore`]).
+    fn admits(&self, key: &str, awaiting: bool) -> bool {
+        self.asked.again(key) || awaiting
     }
 
     /// Files an answer, unless it alone would take more than half a shard. Its body is
@@ -459,7 +511,10 @@ pub async fn conditional_get(
         &path,
     );
     if let (Some(cache), Some(key)) = (cache, key) {
-        cache.put(key, head.headers(), &bytes, capacity, tag);
+        let awaited = _computing.as_ref().is_some_and(Computing::awaited);
+        if cache.admits(&key, awaited) {
+            cache.put(key, head.headers(), &bytes, capacity, tag);
+        }
     }
     Ok(strip(ServiceResponse::new(request, response)))
 }
@@ -535,6 +590,36 @@ mod tests {
         assert!(matches!(ResponseCache::turn(&cache, "k"), Turn::Lead(_)));
         drop(other);
         assert!(cache.computing().is_empty());
+    }
+
+    /// An answer is filed the second time it is computed, or the first when others waited.
+    #[test]
+    fn answers_are_filed_once_asked_for_again() {
+        let cache = Data::new(ResponseCache::new(1 << 20));
+        assert!(!cache.admits("1 /api/v1/a", false));
+        assert!(cache.admits("1 /api/v1/a", false));
+        assert!(cache.admits("1 /api/v1/a", false));
+        assert!(!cache.admits("1 /api/v1/b", false));
+        assert!(cache.admits("1 /api/v1/c", true));
+        let Turn::Lead(first) = ResponseCache::turn(&cache, "k") else {
+            panic!("the first miss computes the answer");
+        };
+        assert!(!first.awaited());
+        let Turn::Follow(_second) = ResponseCache::turn(&cache, "k") else {
+            panic!("a second miss meanwhile waits");
+        };
+        assert!(first.awaited());
+    }
+
+    /// Many more keys than slots: each is remembered until another lands on its slot, and a
+    /// collision only forgets.
+    #[test]
+    fn asked_before_remembers_recent_keys() {
+        let asked = AskedBefore::new(1 << 12);
+        let keys: Vec<String> = (0..100_000).map(|i| format!("7 /api/v1/x?i={i}")).collect();
+        assert!(keys.iter().all(|k| !asked.again(k)));
+        let remembered = keys[keys.len() - 100..].iter().filter(|k| asked.again(k));
+        assert!(remembered.count() >= 95);
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::helpers::{spawn_app, spawn_app_without_response_cache, TestApp, SECRE
 
 const LIST: &str = "/api/v1/observations?province=thanh-hoa&indicator=bts_stations";
 
-/// The list's total and ETag, read twice so the second answer comes from the cache.
+/// The list's total and ETag, read twice so that the answer is cached (the cache files an
+/// answer computed a second time).
 async fn state(app: &TestApp) -> (i64, String) {
     app.get(LIST).await;
     let reply = app.get(LIST).await;
