@@ -151,11 +151,12 @@ pub struct ResponseCache {
     asked: AskedBefore,
 }
 
-/// Which answers were computed lately, by a hash of their key: an answer is filed the second
-/// time it is computed, or the first when other requests waited for it (TinyLFU's
-/// "doorkeeper"). Most answers to varied reads are never asked for again; filing each one cost
-/// its read a copy of the headers, an insertion and the eviction of an older answer, and
-/// pushed out answers that are asked for again. A repeated read costs one more computation.
+/// Which answers were asked for lately, by a hash of their key: an answer is cached from the
+/// second time it is asked for (TinyLFU's "doorkeeper"). Most answers to varied reads are never
+/// asked for again; filing each one cost its read a copy of the headers, an insertion and the
+/// eviction of an older answer, and pushed out answers that are asked for again. The first
+/// request for an answer computes it alone; from the second on, requests missing it at once
+/// wait for one of them ([`Turn`]), which files it. A repeated read costs one more computation.
 ///
 /// A table of hashes, one per slot, without locks: a hash landing on another's slot forgets
 /// that one, whose answer then takes one computation more to be filed.
@@ -196,16 +197,6 @@ enum Turn {
 struct Computing {
     cache: Data<ResponseCache>,
     key: String,
-}
-
-impl Computing {
-    /// Whether other requests are waiting for this answer.
-    fn awaited(&self) -> bool {
-        self.cache
-            .computing()
-            .get(&self.key)
-            .is_some_and(|waiting| !waiting.is_empty())
-    }
 }
 
 impl Drop for Computing {
@@ -279,12 +270,6 @@ impl ResponseCache {
                 })
             }
         }
-    }
-
-    /// Whether to file an answer just computed for `key`: the second time it is computed, or
-    /// when other requests were `awaiting` it ([`AskedBefore`]).
-    fn admits(&self, key: &str, awaiting: bool) -> bool {
-        self.asked.again(key) || awaiting
     }
 
     /// Files an answer, unless it alone would take more than half a shard. Its body is
@@ -441,7 +426,7 @@ pub async fn conditional_get(
     let mut _computing = None;
     if let (Some(cache), Some(key)) = (&cache, &key) {
         let mut hit = cache.get(key);
-        if hit.is_none() {
+        if hit.is_none() && cache.asked.again(key) {
             match ResponseCache::turn(cache, key) {
                 Turn::Lead(computing) => _computing = Some(computing),
                 Turn::Follow(wait) => {
@@ -510,11 +495,9 @@ pub async fn conditional_get(
         if_none_match.as_deref(),
         &path,
     );
-    if let (Some(cache), Some(key)) = (cache, key) {
-        let awaited = _computing.as_ref().is_some_and(Computing::awaited);
-        if cache.admits(&key, awaited) {
-            cache.put(key, head.headers(), &bytes, capacity, tag);
-        }
+    // Filed by the request that took the lead in computing it (see [`AskedBefore`]).
+    if let (Some(cache), Some(key), Some(_)) = (cache, key, &_computing) {
+        cache.put(key, head.headers(), &bytes, capacity, tag);
     }
     Ok(strip(ServiceResponse::new(request, response)))
 }
@@ -592,23 +575,54 @@ mod tests {
         assert!(cache.computing().is_empty());
     }
 
-    /// An answer is filed the second time it is computed, or the first when others waited.
-    #[test]
-    fn answers_are_filed_once_asked_for_again() {
-        let cache = Data::new(ResponseCache::new(1 << 20));
-        assert!(!cache.admits("1 /api/v1/a", false));
-        assert!(cache.admits("1 /api/v1/a", false));
-        assert!(cache.admits("1 /api/v1/a", false));
-        assert!(!cache.admits("1 /api/v1/b", false));
-        assert!(cache.admits("1 /api/v1/c", true));
-        let Turn::Lead(first) = ResponseCache::turn(&cache, "k") else {
-            panic!("the first miss computes the answer");
-        };
-        assert!(!first.awaited());
-        let Turn::Follow(_second) = ResponseCache::turn(&cache, "k") else {
-            panic!("a second miss meanwhile waits");
-        };
-        assert!(first.awaited());
+    /// Through the middleware: the first request for an answer computes it, the second computes
+    /// and files it, the third is served from the cache; a 304 comes from the cache too.
+    #[actix_web::test]
+    async fn an_answer_is_cached_from_the_second_request_for_it() {
+        use std::sync::atomic::AtomicUsize;
+
+        use actix_web::{middleware::from_fn, test, web, App};
+
+        use crate::db::DatabaseUrl;
+
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let url = DatabaseUrl::parse(&url).unwrap();
+        let pool = crate::db::build_pool(&url, 1).unwrap();
+        crate::db::run_migrations(&mut pool.get().unwrap()).unwrap();
+        let computed = Data::new(AtomicUsize::new(0));
+        let app = test::init_service(
+            App::new()
+                .app_data(Data::new(VersionWatch::new(&url).unwrap()))
+                .app_data(Data::new(ResponseCache::new(1 << 20)))
+                .app_data(computed.clone())
+                .wrap(from_fn(conditional_get))
+                .route(
+                    "/api/v1/answer",
+                    web::get().to(|computed: Data<AtomicUsize>| async move {
+                        computed.fetch_add(1, Ordering::Relaxed);
+                        HttpResponse::Ok().body("the answer")
+                    }),
+                ),
+        )
+        .await;
+        let mut etags = Vec::new();
+        for expected in [1, 2, 2, 2] {
+            let req = test::TestRequest::get().uri("/api/v1/answer").to_request();
+            let res = test::call_service(&app, req).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            etags.push(res.headers().get(header::ETAG).unwrap().clone());
+            assert_eq!(test::read_body(res).await, "the answer");
+            assert_eq!(computed.load(Ordering::Relaxed), expected);
+        }
+        assert!(etags.windows(2).all(|pair| pair[0] == pair[1]));
+        let req = test::TestRequest::get()
+            .uri("/api/v1/answer")
+            .insert_header((header::IF_NONE_MATCH, etags[0].clone()))
+            .to_request();
+        let res = test::call_service(&app, req).await;
+        assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(computed.load(Ordering::Relaxed), 2);
     }
 
     /// Many more keys than slots: each is remembered until another lands on its slot, and a
