@@ -6,6 +6,18 @@ for line in io.lines(path) do
   local province, indicator = line:match("^(%S+) (%S+)$")
   if province then targets[#targets + 1] = { province, indicator } end
 end
+-- Each of wrk's threads runs this script in a Lua state of its own, and without a seed of its
+-- own each draws the same "random" requests: every URL asked once per thread, so the second ask
+-- could be answered from the cache. Each thread is seeded with its number.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+function init(args)
+  math.randomseed(thread_number or 0)
+end
+
 local from = os.getenv("BENCH_FROM") or "2021-09"
 local to = os.getenv("BENCH_TO") or "2024-12"
 
