@@ -1,8 +1,8 @@
 //! HTTP caching for every GET: a strong `ETag` (a hash of the answer, so it changes exactly when
 //! the data behind it does), `Cache-Control`, `Vary`, 304 for a matching `If-None-Match`, and a
 //! bounded cache of whole answers keyed by the data version and the request, so a repeated read
-//! costs a version check and a lookup, and a revalidation no more. Requests that miss the same
-//! answer at once have it computed once.
+//! costs a version check and a lookup, and a revalidation no more. An answer is filed from the
+//! second time it is asked for; from then on, requests that miss it at once have it computed once.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -146,7 +146,8 @@ pub struct ResponseCache {
     max_bytes: usize,
     /// Answers being computed, by key, with the requests waiting for each: requests that miss
     /// at once for the same answer (many clients after a write, a burst on a new URL) wait for
-    /// the first one's rather than each computing it.
+    /// one of them rather than each computing it (the very first computes alone, see
+    /// [`AskedBefore`]).
     computing: Mutex<HashMap<String, Vec<oneshot::Sender<()>>>>,
     asked: AskedBefore,
 }
@@ -238,8 +239,8 @@ impl ResponseCache {
             ),
             max_bytes,
             computing: Mutex::default(),
-            // Some sixteen times the answers the budget holds (about 4 kB each), in 2 bytes
-            // of slots per kB of budget.
+            // Some sixteen times the answers the budget holds (about 4 kB each): 8 bytes a
+            // slot, a thirty-second of the budget besides it (1 MB for the default 32 MB).
             asked: AskedBefore::new((max_bytes / 4096 * 16).max(64)),
         }
     }
