@@ -320,46 +320,44 @@ fn cache_key(req: &ServiceRequest, generation: Generation) -> Option<String> {
 
 /// The answer to send for a cached entry: 304 when the client holds it, else the bytes.
 fn from_cache(cached: &Cached, if_none_match: Option<&str>, path: &str) -> HttpResponse {
-    from_parts(
-        cached.headers.iter().map(|(name, value)| (name, value)),
-        cached.body.clone(),
-        &cached.etag,
-        if_none_match,
-        path,
-    )
-}
-
-/// An answer from its parts: 304 when the client holds `etag`, else `body` with `headers`.
-fn from_parts<'h>(
-    headers: impl IntoIterator<Item = (&'h HeaderName, &'h HeaderValue)>,
-    body: Bytes,
-    etag: &HeaderValue,
-    if_none_match: Option<&str>,
-    path: &str,
-) -> HttpResponse {
-    let control = HeaderValue::from_static(cache_control(path));
-    if let Some(tags) = if_none_match {
-        if etag.to_str().is_ok_and(|tag| matches(tags, tag)) {
-            let mut response = HttpResponse::NotModified()
-                .insert_header((header::ETAG, etag.clone()))
-                .insert_header((header::CACHE_CONTROL, control))
-                .insert_header((header::VARY, HeaderValue::from_static(VARY)))
-                .finish();
-            let kept = response.headers_mut();
-            for (name, value) in headers {
-                if [header::LINK, vintage::DATA_VERSION, MEMENTO_DATETIME].contains(name) {
-                    kept.append(name.clone(), value.clone());
-                }
-            }
-            return response;
-        }
+    let headers = || cached.headers.iter().map(|(name, value)| (name, value));
+    if let Some(response) = not_modified(headers(), &cached.etag, if_none_match, path) {
+        return response;
     }
-    let mut response = HttpResponse::Ok().body(body);
+    let mut response = HttpResponse::Ok().body(cached.body.clone());
     let sent = response.headers_mut();
-    for (name, value) in headers {
+    for (name, value) in headers() {
         sent.append(name.clone(), value.clone());
     }
     response
+}
+
+/// 304, with the headers of the answer a client revalidates, when it holds `etag`.
+fn not_modified<'h>(
+    headers: impl IntoIterator<Item = (&'h HeaderName, &'h HeaderValue)>,
+    etag: &HeaderValue,
+    if_none_match: Option<&str>,
+    path: &str,
+) -> Option<HttpResponse> {
+    let tags = if_none_match?;
+    if !etag.to_str().is_ok_and(|tag| matches(tags, tag)) {
+        return None;
+    }
+    let mut response = HttpResponse::NotModified()
+        .insert_header((header::ETAG, etag.clone()))
+        .insert_header((
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control(path)),
+        ))
+        .insert_header((header::VARY, HeaderValue::from_static(VARY)))
+        .finish();
+    let kept = response.headers_mut();
+    for (name, value) in headers {
+        if [header::LINK, vintage::DATA_VERSION, MEMENTO_DATETIME].contains(name) {
+            kept.append(name.clone(), value.clone());
+        }
+    }
+    Some(response)
 }
 
 /// Also answers HEAD for every GET route: the request runs as a GET and loses its body.
@@ -489,17 +487,15 @@ pub async fn conditional_get(
         );
     }
     headers.insert(header::VARY, HeaderValue::from_static(VARY));
-    let response = from_parts(
-        head.headers(),
-        bytes.clone(),
-        &tag,
-        if_none_match.as_deref(),
-        &path,
-    );
     // Filed by the request that took the lead in computing it (see [`AskedBefore`]).
     if let (Some(cache), Some(key), Some(_)) = (cache, key, &_computing) {
-        cache.put(key, head.headers(), &bytes, capacity, tag);
+        cache.put(key, head.headers(), &bytes, capacity, tag.clone());
     }
+    // The handler's own head, with the body put back: no copy of its headers.
+    let response = match not_modified(head.headers(), &tag, if_none_match.as_deref(), &path) {
+        Some(not_modified) => not_modified,
+        None => head.set_body(bytes).map_into_boxed_body(),
+    };
     Ok(strip(ServiceResponse::new(request, response)))
 }
 
