@@ -20,3 +20,17 @@ pub mod import;
 pub mod input;
 pub mod startup;
 pub mod store;
+
+/// What the library's own tests share.
+#[cfg(test)]
+mod test_support {
+    /// Property tests' settings: `cases` inputs, and shrunk failures reported, not written to a
+    /// regressions folder in the tree (a failure found becomes a unit test).
+    pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+        proptest::test_runner::Config {
+            cases,
+            failure_persistence: None,
+            ..Default::default()
+        }
+    }
+}

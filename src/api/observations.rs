@@ -570,12 +570,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig {
-            cases: 512,
-            // Shrunk failures become unit tests; no regressions folder in the tree.
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        })]
+        #![proptest_config(crate::test_support::proptest_config(512))]
 
         /// Every field, every value (NaN and infinities are `null`), every escape, and a row
         /// of another province or indicator after a run: the bytes `serde_json` writes.

@@ -116,12 +116,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig {
-            cases: 256,
-            // Shrunk failures become unit tests; no regressions folder in the tree.
-            failure_persistence: None,
-            ..ProptestConfig::default()
-        })]
+            #![proptest_config(crate::test_support::proptest_config(256))]
 
             #[test]
             fn no_message_panics(message in any::<String>(), name in name()) {

@@ -28,12 +28,7 @@ fn months(p: &PeriodId) -> u32 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 512,
-        // Shrunk failures become unit tests; no regressions folder in the tree.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::test_support::proptest_config(512))]
 
     #[test]
     fn parsing_never_panics_and_accepts_only_canonical_round_trips(input in id_like()) {

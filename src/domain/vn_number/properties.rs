@@ -78,12 +78,7 @@ fn unit() -> impl Strategy<Value = &'static str> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: 512,
-        // Shrunk failures become unit tests; no regressions folder in the tree.
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::test_support::proptest_config(512))]
 
     #[test]
     fn no_input_panics_and_every_figure_read_is_finite(input in figure_like(), unit in unit()) {
