@@ -159,8 +159,8 @@ run_backend() { # BACKEND DATABASE_URL
     end=$(date +%s.%N)
     local import_seconds
     import_seconds=$(seconds "$start" "$end")
-    # A PostgreSQL server analyzes a table soon after a bulk load (autovacuum): measure the plans
-    # it then chooses, not those of a table without statistics.
+    # `chiso import` vacuums and analyzes the tables it filled; autovacuum would soon analyze
+    # the rest (the catalogue `migrate` loaded): measure the plans PostgreSQL then chooses.
     if [ "$backend" = postgres ]; then psql "$url" -qc 'VACUUM ANALYZE' >/dev/null; fi
     # The import's pages, written back now rather than by the kernel during the measurements.
     sync

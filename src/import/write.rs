@@ -58,6 +58,11 @@ fn insert(conn: &mut DbConnection, rows: &[&NewObservation]) -> QueryResult<Vec<
     }
 }
 
+/// Rows an import must create or update for the tables to be vacuumed and analysed after it
+/// (PostgreSQL, [`crate::db::tidy_after_bulk_write`]): autovacuum's own threshold is 1,000
+/// inserted rows plus a fifth of the table, and an import does not wait for it.
+const TIDIED_AFTER: usize = 1_000;
+
 /// Why the transaction ended without committing.
 enum Abort {
     DryRun(ImportReport),
@@ -158,7 +163,13 @@ pub fn write(
         }
     });
     match result {
-        Ok(report) | Err(Abort::DryRun(report)) => Ok(report),
+        Ok(report) => {
+            if report.created + report.updated >= TIDIED_AFTER {
+                crate::db::tidy_after_bulk_write(conn, &["observations", "changes"]);
+            }
+            Ok(report)
+        }
+        Err(Abort::DryRun(report)) => Ok(report),
         Err(Abort::Failed(e)) => Err(e),
     }
 }
