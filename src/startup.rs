@@ -18,6 +18,7 @@ use crate::config::{PostgresReads, Settings};
 use crate::dataset::{self, Dataset, LoadReport};
 use crate::db::pg_async::{AsyncPgSettings, WorkerPgConnection};
 use crate::db::{self, DatabaseUrl, Pool};
+use crate::store::series_reads::SeriesReads;
 use crate::store::version::WorkerVersionWatch;
 
 /// Opens the pool and applies migrations; on an empty database, loads the shipped dataset.
@@ -400,6 +401,7 @@ pub fn serve(
                 if let Some(settings) = &async_reads {
                     let conn = Rc::new(WorkerPgConnection::new(settings.clone()));
                     cfg.app_data(Rc::new(WorkerVersionWatch::postgres(conn.clone())));
+                    cfg.app_data(Rc::new(SeriesReads::new(conn.clone())));
                     cfg.app_data(conn);
                 } else if let Some(watch) = versions.for_worker() {
                     cfg.app_data(Rc::new(watch));

@@ -1,5 +1,7 @@
 //! `/observations`: each figure, with the sentence it came from.
 
+use std::rc::Rc;
+
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +14,7 @@ use super::listing::TotalCache;
 use super::listing::{self, ListAnswers};
 use super::params::Lang;
 use super::refs::{self, Names};
-use super::vintage::{held_snapshot, reads_async, with_read_or_async};
+use super::vintage::{held_snapshot, with_read_or_async};
 use super::{indicators::resolve_codes, params, provinces::resolve_refs};
 use crate::api::error::{ApiResult, Problem};
 use crate::auth::Role;
@@ -26,6 +28,7 @@ use crate::store::observations::{
     self as store, Observation, ObservationFilter, ObservationKey, ObservationSort, OneSeries,
 };
 use crate::store::replica::HeldObservation;
+use crate::store::series_reads::SeriesReads;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_observations)
@@ -393,13 +396,19 @@ async fn list_observations(
             ));
         }
     }
-    let series = series.filter(|_| reads_async(&req));
-    let fast = series.map(|series| {
+    let series_reads = req.app_data::<Rc<SeriesReads>>().cloned();
+    let fast = series.zip(series_reads).map(|(series, reads)| {
         let totals = totals.clone();
         let key = TotalCache::key("observations", &filter);
         async move |conn: &diesel_async::AsyncPgConnection| {
-            let list = async |known| series.read_async(conn, known).await;
-            totals.page_async(version, key, list).await
+            let seen = std::cell::Cell::new(None);
+            let list = async |known| {
+                let (page, state) = series.read_async(&reads, conn, known).await?;
+                seen.set(state);
+                Ok(page)
+            };
+            let page = totals.page_async(version, key, list).await?;
+            Ok((page, seen.get()))
         }
     });
     let work = move |conn: &mut DbConnection| {

@@ -45,12 +45,6 @@ impl Pinned {
     }
 }
 
-/// Whether this server reads PostgreSQL asynchronously, so [`with_read_or_async`] can use a
-/// `fast` form of a read.
-pub fn reads_async(req: &HttpRequest) -> bool {
-    req.app_data::<Rc<WorkerPgConnection>>().is_some()
-}
-
 /// The state of the data the caching middleware saw before the handler ran.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SeenBefore(pub DataState);
@@ -199,7 +193,8 @@ where
 /// connection ([`WorkerPgConnection`]), `fast` reads the present on this thread, its queries
 /// pipelined with those of other requests. `work` serves everything else (SQLite, a vintage,
 /// a write landing meanwhile, a failed asynchronous read), and `None` for `fast` means this
-/// request has no such form.
+/// request has no such form. When `fast` read the data's state in the same statement as its
+/// rows, it returns it: the same state as before the read spares the request a check after.
 pub async fn with_read_or_async<T, F, A>(
     req: &HttpRequest,
     work: F,
@@ -208,7 +203,7 @@ pub async fn with_read_or_async<T, F, A>(
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> ApiResult<T> + Clone + Send + 'static,
-    A: AsyncFnOnce(&AsyncPgConnection) -> ApiResult<T>,
+    A: AsyncFnOnce(&AsyncPgConnection) -> ApiResult<(T, Option<DataState>)>,
 {
     let worker = req.app_data::<Rc<WorkerPgConnection>>().cloned();
     let (Some(fast), Some(worker), Some((before, _))) = (fast, worker, seen_before(req)) else {
@@ -220,15 +215,20 @@ where
         Ok(conn) => fast(&conn).await.inspect_err(|_| worker.forget(&conn)),
         Err(err) => Err(ApiError::Unavailable(err.into())),
     };
-    let value = match read {
-        Ok(value) => value,
+    let (value, seen) = match read {
+        Ok(read) => read,
         Err(err) => {
             let err = anyhow::Error::new(err);
             log::warn!("asynchronous PostgreSQL read failed, reading through libpq: {err:#}");
             return with_read(req, work).await;
         }
     };
-    unless_changed(req, before, value, work).await
+    match seen {
+        Some(state) if state == before => Ok(reflecting(req, before, value)),
+        // A write landed between the check before and the read.
+        Some(_) => with_long_read(req, work).await,
+        None => unless_changed(req, before, value, work).await,
+    }
 }
 
 /// The observations in memory as this request saw the data (see `store::replica`), when the
@@ -328,8 +328,13 @@ where
     if after != before {
         return with_long_read(req, again).await;
     }
+    Ok(reflecting(req, before, value))
+}
+
+/// `value`, read when the data was in the state `before`, which the answer says.
+fn reflecting<T>(req: &HttpRequest, before: DataState, value: T) -> T {
     req.extensions_mut().insert(Reflects(before.latest_change));
-    Ok(value)
+    value
 }
 
 /// [`with_read`] for work too long to run twice (the export): the present always in one read

@@ -159,6 +159,7 @@ pub mod periods;
 pub mod provinces;
 pub mod replica;
 pub mod seed;
+pub mod series_reads;
 pub mod sources;
 pub mod targets;
 pub mod tokens;

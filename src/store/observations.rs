@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use serde::{Deserialize, Serialize};
 
+use super::version::DataState;
 use super::{Page, PageRequest};
 use crate::db::schema::{indicators, observations, periods};
 use crate::db::{DbConnection, MultiBackend};
@@ -354,19 +355,24 @@ impl OneSeries {
         Ok(self.page(rows, total))
     }
 
-    /// [`read`](Self::read) on PostgreSQL's asynchronous connection. Its queries are pipelined
-    /// with those of other requests sharing the connection.
+    /// [`read`](Self::read) on PostgreSQL's asynchronous connection. A first page is read
+    /// together with those the worker's other requests ask meanwhile ([`SeriesReads`]), with
+    /// the state of the data it reflects; the rest's queries are pipelined with those of other
+    /// requests sharing the connection, and tell no state (`None`).
+    ///
+    /// [`SeriesReads`]: super::series_reads::SeriesReads
     pub async fn read_async(
         &self,
+        reads: &std::rc::Rc<super::series_reads::SeriesReads>,
         conn: &diesel_async::AsyncPgConnection,
         known_total: Option<i64>,
-    ) -> QueryResult<Page<Observation, ObservationKey>> {
+    ) -> QueryResult<(Page<Observation, ObservationKey>, Option<DataState>)> {
         // Named in full: Diesel's blocking `RunQueryDsl` is in scope too.
         use diesel_async::RunQueryDsl as Async;
         if self.may_be_whole(known_total) {
-            let query = series_query!(self, unordered).select(Observation::as_select());
-            if let Some(page) = self.whole(Async::load(query, &mut &*conn).await?) {
-                return Ok(page);
+            let (rows, state) = reads.first_page(self.clone()).await?;
+            if let Some(page) = self.whole(rows) {
+                return Ok((page, Some(state)));
             }
         }
         let query = series_query!(self, page).select(Observation::as_select());
@@ -375,7 +381,7 @@ impl OneSeries {
             Some(total) => total,
             None => Async::get_result(series_query!(self).count(), &mut &*conn).await?,
         };
-        Ok(self.page(rows, total))
+        Ok((self.page(rows, total), None))
     }
 }
 

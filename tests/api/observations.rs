@@ -329,6 +329,78 @@ async fn a_single_series_reads_as_the_general_query_does() {
     }
 }
 
+/// Series asked at once by a server reading the database are read together on PostgreSQL (one
+/// statement for the first pages a worker's requests ask meanwhile, `store::series_reads`):
+/// each request still gets its own series, whole, cut to its page or empty, as the server that
+/// holds the data in memory answers it.
+#[actix_web::test]
+async fn series_asked_at_once_each_get_their_own_rows() {
+    let app = spawn_app().await;
+    // Series of two years' months beside the shipped ones (mostly a figure or two each).
+    let mut csv = String::from("province,indicator,period,value\n");
+    for (i, province) in ["lao-cai", "yen-bai", "ha-giang", "son-la"]
+        .iter()
+        .enumerate()
+    {
+        for month in 1..=24 {
+            let (year, month) = (2010 + (month - 1) / 12, (month - 1) % 12 + 1);
+            csv.push_str(&format!(
+                "{province},bts_stations,{year}-{month:02},{}\n",
+                100 * i + month as usize
+            ));
+        }
+    }
+    app.import_csv(&csv).await;
+    let database = app
+        .alongside_with(Settings {
+            memory_rows: 0,
+            ..app.settings.clone()
+        })
+        .await;
+    let all = app.get_ok("/api/v1/observations?limit=1000").await;
+    let mut series: Vec<(String, String)> = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let text = |field: &str| o[field].as_str().unwrap().to_owned();
+            (text("province_id"), text("indicator_code"))
+        })
+        .collect();
+    series.sort();
+    series.dedup();
+    assert!(
+        series.len() > 20,
+        "the shipped data has many series: {series:?}"
+    );
+    let paths: Vec<String> = series
+        .iter()
+        .enumerate()
+        .map(|(i, (province, indicator))| {
+            let base = format!("/api/v1/observations?province={province}&indicator={indicator}");
+            // Whole, a first page too small for the series, none in range, and a date range.
+            match i % 4 {
+                0 => base,
+                1 => format!("{base}&limit=1"),
+                2 => format!("{base}&from=2090"),
+                _ => format!("{base}&from=2010-03&to=2024-06&lang=vi"),
+            }
+        })
+        .collect();
+    let answers = futures_util::future::join_all(paths.iter().map(|path| database.get(path))).await;
+    let mut sizes = Vec::new();
+    for (path, answer) in paths.iter().zip(answers) {
+        let expected = app.get(path).await;
+        assert_eq!(expected.status, 200, "{path}: {}", expected.body);
+        assert_eq!(answer.body, expected.body, "{path}");
+        let page: Value = serde_json::from_str(&expected.body).unwrap();
+        sizes.push(page["data"].as_array().unwrap().len());
+    }
+    // Long series and empty ones were asked together.
+    assert!(sizes.iter().any(|&n| n > 5), "{sizes:?}");
+    assert!(sizes.contains(&0), "{sizes:?}");
+}
+
 /// On PostgreSQL a series is an index-only scan: `observations_series` holds every column of
 /// the table (migration 9; SQLite's since migration 8, checked by a unit test of its plan). A
 /// column added to the table but not to the index would bring back a heap fetch per row.

@@ -1,0 +1,273 @@
+//! The first pages of series read together on PostgreSQL: the series one worker's requests ask
+//! for while a read is under way share the next statement, one index-only scan per series
+//! joined laterally to the list of series asked. A statement of its own costs PostgreSQL about
+//! 50 µs of CPU before its first row (the round trip, the transaction, the executor's set-up),
+//! a third of what a 40-row series costs it; in one statement a series costs the scan and its
+//! rows alone (`pgbench`, BENCHMARKS.md, fifteenth session).
+//!
+//! The statement also reads the data's state, in the same snapshot as the rows: a request
+//! whose state before the read is the same knows what its rows reflect without another check.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use chrono::NaiveDate;
+use diesel::dsl::{AsSelect, SqlTypeOf};
+use diesel::pg::Pg;
+use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::result::{DatabaseErrorKind, Error};
+use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text};
+
+use super::observations::{Observation, OneSeries};
+use super::version::DataState;
+use crate::db::pg_async::WorkerPgConnection;
+
+/// Series asked in one statement at most: bounds a statement's rows (a page is 1,000 rows at
+/// most) while a worker's requests fit in one or two batches.
+const BATCH_SERIES: usize = 32;
+
+type Rows = Result<(Vec<Observation>, DataState), SharedError>;
+type Waiter = tokio::sync::oneshot::Sender<Rows>;
+
+/// One worker's batched series reads, on its asynchronous connection. App data of each worker's
+/// app (`Rc<SeriesReads>`), present only where [`WorkerPgConnection`] is.
+pub struct SeriesReads {
+    conn: Rc<WorkerPgConnection>,
+    waiting: RefCell<Vec<(OneSeries, Waiter)>>,
+    /// Whether a read is under way or queued.
+    reading: Cell<bool>,
+}
+
+impl SeriesReads {
+    pub fn new(conn: Rc<WorkerPgConnection>) -> Self {
+        Self {
+            conn,
+            waiting: RefCell::new(Vec::new()),
+            reading: Cell::new(false),
+        }
+    }
+
+    /// The rows of the first page of `series` (up to its size and one more), in the index's
+    /// order, read by a statement that began after this call, and the state of the data they
+    /// reflect.
+    pub async fn first_page(
+        self: &Rc<Self>,
+        series: OneSeries,
+    ) -> QueryResult<(Vec<Observation>, DataState)> {
+        let (waiter, rows) = tokio::sync::oneshot::channel();
+        self.waiting.borrow_mut().push((series, waiter));
+        if !self.reading.replace(true) {
+            // A task of its own, so that a request that goes away does not strand the others.
+            // It runs after the tasks already woken: the series they ask join its batch.
+            tokio::task::spawn_local(self.clone().read_batches());
+        }
+        match rows.await {
+            Ok(rows) => rows.map_err(SharedError::into_error),
+            Err(_) => Err(SharedError::stopped().into_error()),
+        }
+    }
+
+    async fn read_batches(self: Rc<Self>) {
+        loop {
+            let batch: Vec<_> = {
+                let mut waiting = self.waiting.borrow_mut();
+                let size = waiting.len().min(BATCH_SERIES);
+                waiting.drain(..size).collect()
+            };
+            if batch.is_empty() {
+                self.reading.set(false);
+                return;
+            }
+            let (series, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+            match self.read(SeriesBatch::of(&series)).await {
+                Ok((rows, state)) => {
+                    for (rows, waiter) in rows.into_iter().zip(waiters) {
+                        let _ = waiter.send(Ok((rows, state)));
+                    }
+                }
+                Err(err) => {
+                    for waiter in waiters {
+                        let _ = waiter.send(Err(err.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each series' rows, in the order asked, and the state of the data they reflect.
+    async fn read(
+        &self,
+        batch: SeriesBatch,
+    ) -> Result<(Vec<Vec<Observation>>, DataState), SharedError> {
+        let asked = batch.provinces.len();
+        let conn = self.conn.get().await.map_err(|e| SharedError {
+            kind: DatabaseErrorKind::ClosedConnection,
+            message: format!("cannot connect to read series: {e}"),
+        })?;
+        let rows: Vec<BatchRow> = diesel_async::RunQueryDsl::load(batch, &mut &*conn)
+            .await
+            .map_err(|e| {
+                self.conn.forget(&conn);
+                SharedError::from(e)
+            })?;
+        // Every series asked has a row at least (an empty one, none of its own).
+        let Some(&(version, latest_change, ..)) = rows.first() else {
+            return Err(SharedError::unexpected("no row, not even the data's state"));
+        };
+        let mut series = vec![Vec::new(); asked];
+        for (_, _, ordinal, row) in rows {
+            // `WITH ORDINALITY` counts from 1.
+            let slot = usize::try_from(ordinal - 1)
+                .ok()
+                .and_then(|i| series.get_mut(i));
+            match (slot, row) {
+                (Some(slot), Some(row)) => slot.push(row),
+                (Some(_), None) => {}
+                (None, _) => return Err(SharedError::unexpected("a row of a series not asked")),
+            }
+        }
+        let state = DataState {
+            version,
+            latest_change,
+        };
+        Ok((series, state))
+    }
+}
+
+/// A row of [`SeriesBatch`]: the data's state, which series (from 1), and one of its rows
+/// (`None` for a series with none).
+type BatchRow = (i64, i32, i64, Option<Observation>);
+
+/// The series asked, column by column, as the arrays the statement unnests.
+struct SeriesBatch {
+    provinces: Vec<String>,
+    indicators: Vec<String>,
+    starts_from: Vec<NaiveDate>,
+    ends_by: Vec<NaiveDate>,
+    after: Vec<i32>,
+    sizes: Vec<i64>,
+    /// The observation's columns, as the series' own statement selects them.
+    columns: AsSelect<Observation, Pg>,
+}
+
+impl SeriesBatch {
+    fn of(series: &[OneSeries]) -> Self {
+        let mut batch = SeriesBatch {
+            provinces: Vec::with_capacity(series.len()),
+            indicators: Vec::with_capacity(series.len()),
+            starts_from: Vec::with_capacity(series.len()),
+            ends_by: Vec::with_capacity(series.len()),
+            after: Vec::with_capacity(series.len()),
+            sizes: Vec::with_capacity(series.len()),
+            columns: Observation::as_select(),
+        };
+        for one in series {
+            let (province, indicator, starts_from, ends_by, after, limit) = one.parts();
+            batch.provinces.push(province.to_owned());
+            batch.indicators.push(indicator.to_owned());
+            batch.starts_from.push(starts_from);
+            batch.ends_by.push(ends_by);
+            batch.after.push(after);
+            // One row more than the page, which says whether the page holds the whole series.
+            batch.sizes.push(limit + 1);
+        }
+        batch
+    }
+}
+
+// The statement has the same text whatever the number of series (they are arrays), so Diesel
+// prepares it once per connection and finds it again by this type.
+impl QueryId for SeriesBatch {
+    type QueryId = SeriesBatch;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for SeriesBatch {
+    type SqlType = (
+        BigInt,
+        Integer,
+        BigInt,
+        // The columns' own types: Diesel reads no `Nullable` of a `Selectable`.
+        Nullable<SqlTypeOf<<Observation as Selectable<Pg>>::SelectExpression>>,
+    );
+}
+
+impl QueryFragment<Pg> for SeriesBatch {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        // The data's state as `version::ReadState` reads it, then the series.
+        out.push_sql(
+            "SELECT s.version, s.latest_change, k.n, o.* FROM (SELECT version, \
+             (SELECT COALESCE(MAX(id), 0) FROM changes) AS latest_change \
+             FROM data_version WHERE id = 1) AS s CROSS JOIN unnest(",
+        );
+        out.push_bind_param::<Array<Text>, _>(&self.provinces)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Text>, _>(&self.indicators)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Date>, _>(&self.starts_from)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Date>, _>(&self.ends_by)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<Integer>, _>(&self.after)?;
+        out.push_sql(", ");
+        out.push_bind_param::<Array<BigInt>, _>(&self.sizes)?;
+        out.push_sql(
+            ") WITH ORDINALITY AS k (province, indicator, starts_from, ends_by, after, size, n) \
+             LEFT JOIN LATERAL (SELECT ",
+        );
+        self.columns.walk_ast(out.reborrow())?;
+        // The series' first statement (`OneSeries`'s `unordered`): `+id` keeps the scan on the
+        // series index.
+        out.push_sql(
+            " FROM observations WHERE observations.province_id = k.province \
+             AND observations.indicator_code = k.indicator \
+             AND observations.period_start >= k.starts_from \
+             AND observations.period_end <= k.ends_by \
+             AND +observations.id > k.after LIMIT k.size) AS o ON TRUE",
+        );
+        Ok(())
+    }
+}
+
+/// A batch's failure, told to each request of the batch (Diesel's error is not `Clone`).
+#[derive(Debug, Clone)]
+struct SharedError {
+    kind: DatabaseErrorKind,
+    message: String,
+}
+
+impl SharedError {
+    fn stopped() -> Self {
+        Self {
+            kind: DatabaseErrorKind::Unknown,
+            message: "the series read stopped".to_owned(),
+        }
+    }
+
+    fn unexpected(what: &str) -> Self {
+        Self {
+            kind: DatabaseErrorKind::Unknown,
+            message: format!("a batch of series read {what}"),
+        }
+    }
+
+    fn into_error(self) -> Error {
+        Error::DatabaseError(self.kind, Box::new(self.message))
+    }
+}
+
+impl From<Error> for SharedError {
+    fn from(err: Error) -> Self {
+        match err {
+            Error::DatabaseError(kind, info) => Self {
+                kind,
+                message: info.message().to_owned(),
+            },
+            other => Self {
+                kind: DatabaseErrorKind::Unknown,
+                message: other.to_string(),
+            },
+        }
+    }
+}
