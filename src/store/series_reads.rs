@@ -1,9 +1,9 @@
 //! The first pages of series read together on PostgreSQL: the series one worker's requests ask
 //! for while a read is under way share the next statement, one index-only scan per series
-//! joined laterally to the list of series asked. A statement of its own costs PostgreSQL about
-//! 50 µs of CPU before its first row (the round trip, the transaction, the executor's set-up),
-//! a third of what a 40-row series costs it; in one statement a series costs the scan and its
-//! rows alone (`pgbench`, BENCHMARKS.md, fifteenth session).
+//! joined laterally to the list of series asked. A statement of its own costs PostgreSQL a
+//! third of a 40-row series' CPU besides the scan and the rows (the round trip, the
+//! transaction, the executor's set-up): a series alone cost it 95-100 µs, in one statement
+//! with fifteen others 64-66 µs (`pgbench`, BENCHMARKS.md, fifteenth session).
 //!
 //! The statement also reads the data's state, in the same snapshot as the rows: a request
 //! whose state before the read is the same knows what its rows reflect without another check.
