@@ -307,6 +307,19 @@ impl OneSeries {
         )
     }
 
+    /// [`parts`](Self::parts), owned.
+    pub fn into_parts(self) -> (String, String, NaiveDate, NaiveDate, i32, i64) {
+        let OneSeries {
+            province,
+            indicator,
+            starts_from,
+            ends_by,
+            after,
+            limit,
+        } = self;
+        (province, indicator, starts_from, ends_by, after, limit)
+    }
+
     /// Whether the first page may hold the whole series, and so be read without `ORDER BY`:
     /// sorting its rows by id here costs less than the database's sort, which builds a
     /// temporary B-tree (SQLite). Not when the series is known to be longer than a page.

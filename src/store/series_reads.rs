@@ -80,7 +80,7 @@ impl SeriesReads {
                 return;
             }
             let (series, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            match self.read(SeriesBatch::of(&series)).await {
+            match self.read(SeriesBatch::of(series)).await {
                 Ok((rows, state)) => {
                     for (rows, waiter) in rows.into_iter().zip(waiters) {
                         let _ = waiter.send(Ok((rows, state)));
@@ -152,7 +152,7 @@ struct SeriesBatch {
 }
 
 impl SeriesBatch {
-    fn of(series: &[OneSeries]) -> Self {
+    fn of(series: Vec<OneSeries>) -> Self {
         let mut batch = SeriesBatch {
             provinces: Vec::with_capacity(series.len()),
             indicators: Vec::with_capacity(series.len()),
@@ -163,9 +163,9 @@ impl SeriesBatch {
             columns: Observation::as_select(),
         };
         for one in series {
-            let (province, indicator, starts_from, ends_by, after, limit) = one.parts();
-            batch.provinces.push(province.to_owned());
-            batch.indicators.push(indicator.to_owned());
+            let (province, indicator, starts_from, ends_by, after, limit) = one.into_parts();
+            batch.provinces.push(province);
+            batch.indicators.push(indicator);
             batch.starts_from.push(starts_from);
             batch.ends_by.push(ends_by);
             batch.after.push(after);
