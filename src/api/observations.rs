@@ -26,9 +26,11 @@ use crate::store::catalogue::Catalogue;
 use crate::store::observations::NewObservation;
 use crate::store::observations::{
     self as store, Observation, ObservationFilter, ObservationKey, ObservationSort, OneSeries,
+    SeriesRow,
 };
 use crate::store::replica::HeldObservation;
 use crate::store::series_reads::SeriesReads;
+use crate::store::Page;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_observations)
@@ -168,25 +170,51 @@ impl<'a> BorrowedObservationView<'a> {
     }
 }
 
+/// A [`BorrowedObservationView`] of a row with the owned fields of [`ObservationView`] (a
+/// stored observation, a series' row, a view), given its province and indicator.
+macro_rules! borrowed_view {
+    ($o:expr, $province_id:expr, $indicator_code:expr, $names:expr) => {{
+        let (o, (province_name, indicator_name)) = ($o, $names);
+        BorrowedObservationView {
+            id: o.id,
+            province_id: $province_id,
+            province_name,
+            indicator_code: $indicator_code,
+            indicator_name,
+            period_id: &o.period_id,
+            value: o.value,
+            unit: &o.unit,
+            status: &o.status,
+            qualifier: o.qualifier.as_deref(),
+            rank_of: o.rank_of,
+            denominator: o.denominator,
+            value_text: o.value_text.as_deref(),
+            source_id: o.source_id.as_deref(),
+            quote: o.quote.as_deref(),
+        }
+    }};
+}
+
+impl<'a> BorrowedObservationView<'a> {
+    /// A stored observation, with its province and indicator names.
+    fn of_stored(o: &'a Observation, names: (&'a str, &'a str)) -> Self {
+        borrowed_view!(o, &o.province_id, &o.indicator_code, names)
+    }
+
+    /// A row of the series of `province_id` and `indicator_code`, with their names.
+    fn of_series_row(
+        o: &'a SeriesRow,
+        (province_id, indicator_code): (&'a str, &'a str),
+        names: (&'a str, &'a str),
+    ) -> Self {
+        borrowed_view!(o, province_id, indicator_code, names)
+    }
+}
+
 impl<'a> From<&'a ObservationView> for BorrowedObservationView<'a> {
     fn from(v: &'a ObservationView) -> Self {
-        BorrowedObservationView {
-            id: v.id,
-            province_id: &v.province_id,
-            province_name: &v.province_name,
-            indicator_code: &v.indicator_code,
-            indicator_name: &v.indicator_name,
-            period_id: &v.period_id,
-            value: v.value,
-            unit: &v.unit,
-            status: &v.status,
-            qualifier: v.qualifier.as_deref(),
-            rank_of: v.rank_of,
-            denominator: v.denominator,
-            value_text: v.value_text.as_deref(),
-            source_id: v.source_id.as_deref(),
-            quote: v.quote.as_deref(),
-        }
+        let names = (v.province_name.as_str(), v.indicator_name.as_str());
+        borrowed_view!(v, &v.province_id, &v.indicator_code, names)
     }
 }
 
@@ -397,6 +425,11 @@ async fn list_observations(
         }
     }
     let series_reads = req.app_data::<Rc<SeriesReads>>().cloned();
+    // The series' province and indicator, for its rows, which do not repeat them.
+    let series_ids = series.as_ref().map(|s| {
+        let (province, indicator, ..) = s.parts();
+        (province.to_owned(), indicator.to_owned())
+    });
     let fast = series.zip(series_reads).map(|(series, reads)| {
         let totals = totals.clone();
         let key = TotalCache::key("observations", &filter);
@@ -408,39 +441,63 @@ async fn list_observations(
                 Ok(page)
             };
             let page = totals.page_async(version, key, list).await?;
-            Ok((page, seen.get()))
+            Ok((ReadRows::OfSeries(page), seen.get()))
         }
     });
     let work = move |conn: &mut DbConnection| {
         if include_predecessors {
             filter.province_ids = with_predecessors(conn, &filter.province_ids)?;
         }
-        totals.page(
+        let page = totals.page(
             conn,
             Some(version),
             "observations",
             &filter,
             |conn, known| store::list(conn, &filter, sort, &page_request, known),
-        )
+        )?;
+        Ok(ReadRows::Stored(page))
     };
-    let page = with_read_or_async(&req, work, fast).await?;
-    let mut names = refs::NamesOfRows::new(&catalogue, lang);
     let mut json = ObservationsJson::default();
-    Ok(listing::respond_written(
-        &req,
-        shape,
-        "observations",
-        page,
-        |o| {
-            let (province_name, indicator_name) = names.of(&o.province_id, &o.indicator_code);
-            ObservationView {
-                province_name: province_name.to_owned(),
-                indicator_name: indicator_name.to_owned(),
-                ..ObservationView::from(o)
-            }
-        },
-        |out, view| json.write(out, &view.into()),
-    ))
+    let write = |out: &mut Vec<u8>, row: &BorrowedObservationView| json.write(out, row);
+    let response = match with_read_or_async(&req, work, fast).await? {
+        ReadRows::Stored(page) => {
+            let mut names = refs::NamesOfRows::new(&catalogue, lang);
+            listing::respond_written(
+                &req,
+                shape,
+                "observations",
+                page.borrowed(),
+                |o| {
+                    BorrowedObservationView::of_stored(
+                        o,
+                        names.of(&o.province_id, &o.indicator_code),
+                    )
+                },
+                write,
+            )
+        }
+        ReadRows::OfSeries(page) => {
+            let (province, indicator) = series_ids.as_ref().expect("a series read has its series");
+            let names = refs::names_in(&catalogue, province, indicator, lang);
+            listing::respond_written(
+                &req,
+                shape,
+                "observations",
+                page.borrowed(),
+                |o| BorrowedObservationView::of_series_row(o, (province, indicator), names),
+                write,
+            )
+        }
+    };
+    Ok(response)
+}
+
+/// The rows an observation list read: stored observations (any filter), or the rows of one
+/// series read on PostgreSQL's asynchronous connection, which leave out the series' province
+/// and indicator.
+enum ReadRows {
+    Stored(Page<Observation, ObservationKey>),
+    OfSeries(Page<SeriesRow, ObservationKey>),
 }
 
 /// Get one observation.

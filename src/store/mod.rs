@@ -211,6 +211,18 @@ pub struct Page<T, K> {
 }
 
 impl<T, K> Page<T, K> {
+    /// The same page, its rows borrowed.
+    pub fn borrowed(&self) -> Page<&T, K>
+    where
+        K: Clone,
+    {
+        Page {
+            rows: self.rows.iter().collect(),
+            total: self.total,
+            next: self.next.clone(),
+        }
+    }
+
     /// Builds a page from `limit + 1` fetched rows: the extra row only says there is more.
     pub fn from_overfetch(mut rows: Vec<T>, limit: i64, total: i64, key: impl Fn(&T) -> K) -> Self {
         let more = rows.len() as i64 > limit;

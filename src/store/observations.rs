@@ -38,6 +38,26 @@ pub struct Observation {
     pub quote: Option<String>,
 }
 
+/// An observation of a series known to the reader: what a page of it shows, without the
+/// columns every row of the series shares (province, indicator) or that the page does not show
+/// (the period's dates). PostgreSQL's series reads select these: each column costs it a buffer
+/// and a send, and chiso a decode and, for text, an allocation.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = observations)]
+pub struct SeriesRow {
+    pub id: i32,
+    pub period_id: String,
+    pub value: f64,
+    pub value_text: Option<String>,
+    pub unit: String,
+    pub status: String,
+    pub qualifier: Option<String>,
+    pub rank_of: Option<i32>,
+    pub denominator: Option<i32>,
+    pub source_id: Option<String>,
+    pub quote: Option<String>,
+}
+
 /// An observation to insert or replace, keyed by (province, indicator, period).
 #[derive(Debug, Clone, PartialEq, Insertable, AsChangeset, serde::Serialize)]
 #[diesel(table_name = observations)]
@@ -328,16 +348,16 @@ impl OneSeries {
     }
 
     /// The page of `rows` (overfetched by one), in id order.
-    fn page(&self, rows: Vec<Observation>, total: i64) -> Page<Observation, ObservationKey> {
-        Page::from_overfetch(rows, self.limit, total, |o| ObservationKey::Id(o.id))
+    fn page<T: HasId>(&self, rows: Vec<T>, total: i64) -> Page<T, ObservationKey> {
+        Page::from_overfetch(rows, self.limit, total, |o| ObservationKey::Id(o.id()))
     }
 
     /// `rows` as the page, sorted by id, when they are the whole series (no overfetched row).
-    fn whole(&self, mut rows: Vec<Observation>) -> Option<Page<Observation, ObservationKey>> {
+    fn whole<T: HasId>(&self, mut rows: Vec<T>) -> Option<Page<T, ObservationKey>> {
         if rows.len() as i64 > self.limit {
             return None;
         }
-        rows.sort_unstable_by_key(|o| o.id);
+        rows.sort_unstable_by_key(T::id);
         let total = rows.len() as i64;
         Some(self.page(rows, total))
     }
@@ -379,7 +399,7 @@ impl OneSeries {
         reads: &std::rc::Rc<super::series_reads::SeriesReads>,
         conn: &diesel_async::AsyncPgConnection,
         known_total: Option<i64>,
-    ) -> QueryResult<(Page<Observation, ObservationKey>, Option<DataState>)> {
+    ) -> QueryResult<(Page<SeriesRow, ObservationKey>, Option<DataState>)> {
         // Named in full: Diesel's blocking `RunQueryDsl` is in scope too.
         use diesel_async::RunQueryDsl as Async;
         if self.may_be_whole(known_total) {
@@ -388,13 +408,30 @@ impl OneSeries {
                 return Ok((page, Some(state)));
             }
         }
-        let query = series_query!(self, page).select(Observation::as_select());
+        let query = series_query!(self, page).select(SeriesRow::as_select());
         let rows = Async::load(query, &mut &*conn).await?;
         let total = match known_total {
             Some(total) => total,
             None => Async::get_result(series_query!(self).count(), &mut &*conn).await?,
         };
         Ok((self.page(rows, total), None))
+    }
+}
+
+/// A row of a page in id order.
+trait HasId {
+    fn id(&self) -> i32;
+}
+
+impl HasId for Observation {
+    fn id(&self) -> i32 {
+        self.id
+    }
+}
+
+impl HasId for SeriesRow {
+    fn id(&self) -> i32 {
+        self.id
     }
 }
 

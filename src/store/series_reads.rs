@@ -19,7 +19,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::result::{DatabaseErrorKind, Error};
 use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text};
 
-use super::observations::{Observation, OneSeries};
+use super::observations::{OneSeries, SeriesRow};
 use super::version::DataState;
 use crate::db::pg_async::WorkerPgConnection;
 
@@ -27,7 +27,7 @@ use crate::db::pg_async::WorkerPgConnection;
 /// most) while a worker's requests fit in one or two batches.
 const BATCH_SERIES: usize = 32;
 
-type Rows = Result<(Vec<Observation>, DataState), SharedError>;
+type Rows = Result<(Vec<SeriesRow>, DataState), SharedError>;
 type Waiter = tokio::sync::oneshot::Sender<Rows>;
 
 /// One worker's batched series reads, on its asynchronous connection. App data of each worker's
@@ -54,7 +54,7 @@ impl SeriesReads {
     pub async fn first_page(
         self: &Rc<Self>,
         series: OneSeries,
-    ) -> QueryResult<(Vec<Observation>, DataState)> {
+    ) -> QueryResult<(Vec<SeriesRow>, DataState)> {
         let (waiter, rows) = tokio::sync::oneshot::channel();
         self.waiting.borrow_mut().push((series, waiter));
         if !self.reading.replace(true) {
@@ -99,7 +99,7 @@ impl SeriesReads {
     async fn read(
         &self,
         batch: SeriesBatch,
-    ) -> Result<(Vec<Vec<Observation>>, DataState), SharedError> {
+    ) -> Result<(Vec<Vec<SeriesRow>>, DataState), SharedError> {
         let asked = batch.provinces.len();
         let conn = self.conn.get().await.map_err(|e| SharedError {
             kind: DatabaseErrorKind::ClosedConnection,
@@ -115,13 +115,19 @@ impl SeriesReads {
         let Some(&(version, latest_change, ..)) = rows.first() else {
             return Err(SharedError::unexpected("no row, not even the data's state"));
         };
-        let mut series = vec![Vec::new(); asked];
+        // `WITH ORDINALITY` counts from 1.
+        let index = |ordinal: i64| usize::try_from(ordinal - 1).ok();
+        // Each series' vector sized for its rows: growing them moved every row again.
+        let mut lengths = vec![0; asked];
+        for (_, _, ordinal, row) in &rows {
+            if let (Some(length), Some(_)) = (index(*ordinal).and_then(|i| lengths.get_mut(i)), row)
+            {
+                *length += 1;
+            }
+        }
+        let mut series: Vec<Vec<SeriesRow>> = lengths.into_iter().map(Vec::with_capacity).collect();
         for (_, _, ordinal, row) in rows {
-            // `WITH ORDINALITY` counts from 1.
-            let slot = usize::try_from(ordinal - 1)
-                .ok()
-                .and_then(|i| series.get_mut(i));
-            match (slot, row) {
+            match (index(ordinal).and_then(|i| series.get_mut(i)), row) {
                 (Some(slot), Some(row)) => slot.push(row),
                 (Some(_), None) => {}
                 (None, _) => return Err(SharedError::unexpected("a row of a series not asked")),
@@ -137,7 +143,7 @@ impl SeriesReads {
 
 /// A row of [`SeriesBatch`]: the data's state, which series (from 1), and one of its rows
 /// (`None` for a series with none).
-type BatchRow = (i64, i32, i64, Option<Observation>);
+type BatchRow = (i64, i32, i64, Option<SeriesRow>);
 
 /// The series asked, column by column, as the arrays the statement unnests.
 struct SeriesBatch {
@@ -148,7 +154,7 @@ struct SeriesBatch {
     after: Vec<i32>,
     sizes: Vec<i64>,
     /// The observation's columns, as the series' own statement selects them.
-    columns: AsSelect<Observation, Pg>,
+    columns: AsSelect<SeriesRow, Pg>,
 }
 
 impl SeriesBatch {
@@ -160,7 +166,7 @@ impl SeriesBatch {
             ends_by: Vec::with_capacity(series.len()),
             after: Vec::with_capacity(series.len()),
             sizes: Vec::with_capacity(series.len()),
-            columns: Observation::as_select(),
+            columns: SeriesRow::as_select(),
         };
         for one in series {
             let (province, indicator, starts_from, ends_by, after, limit) = one.into_parts();
@@ -189,7 +195,7 @@ impl Query for SeriesBatch {
         Integer,
         BigInt,
         // The columns' own types: Diesel reads no `Nullable` of a `Selectable`.
-        Nullable<SqlTypeOf<<Observation as Selectable<Pg>>::SelectExpression>>,
+        Nullable<SqlTypeOf<<SeriesRow as Selectable<Pg>>::SelectExpression>>,
     );
 }
 
