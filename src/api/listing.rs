@@ -116,19 +116,19 @@ impl TotalCache {
     }
 
     /// [`page`](Self::page) for a read on an asynchronous connection, at `version`, of the rows
-    /// remembered by `key` ([`TotalCache::key`]).
-    pub async fn page_async<T, K>(
+    /// remembered by `key` ([`TotalCache::key`]); `also` is whatever else the read tells.
+    pub async fn page_async<T, K, Also>(
         &self,
         version: i64,
         key: String,
-        list: impl AsyncFnOnce(Option<i64>) -> diesel::QueryResult<Page<T, K>>,
-    ) -> ApiResult<Page<T, K>> {
+        list: impl AsyncFnOnce(Option<i64>) -> diesel::QueryResult<(Page<T, K>, Also)>,
+    ) -> ApiResult<(Page<T, K>, Also)> {
         let known = self.known(&key, version);
-        let page = list(known).await?;
+        let (page, also) = list(known).await?;
         if known.is_none() {
             self.remember(key, version, page.total);
         }
-        Ok(page)
+        Ok((page, also))
     }
 
     /// What a total is remembered by: the resource and its filters.

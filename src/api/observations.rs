@@ -434,14 +434,9 @@ async fn list_observations(
         let totals = totals.clone();
         let key = TotalCache::key("observations", &filter);
         async move |conn: &diesel_async::AsyncPgConnection| {
-            let seen = std::cell::Cell::new(None);
-            let list = async |known| {
-                let (page, state) = series.read_async(&reads, conn, known).await?;
-                seen.set(state);
-                Ok(page)
-            };
-            let page = totals.page_async(version, key, list).await?;
-            Ok((ReadRows::OfSeries(page), seen.get()))
+            let list = async |known| series.read_async(&reads, conn, known).await;
+            let (page, state) = totals.page_async(version, key, list).await?;
+            Ok((ReadRows::OfSeries(page), state))
         }
     });
     let work = move |conn: &mut DbConnection| {

@@ -150,6 +150,7 @@ macro_rules! keyed_by_text {
 }
 
 pub mod awards;
+pub mod batched;
 pub mod catalogue;
 pub mod changes;
 pub mod export;

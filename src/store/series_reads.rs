@@ -8,7 +8,6 @@
 //! The statement also reads the data's state, in the same snapshot as the rows: a request
 //! whose state before the read is the same knows what its rows reflect without another check.
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use chrono::NaiveDate;
@@ -19,32 +18,25 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::result::{DatabaseErrorKind, Error};
 use diesel::sql_types::{Array, BigInt, Date, Integer, Nullable, Text};
 
+use super::batched::{self, BatchedRead, Queue};
 use super::observations::{OneSeries, SeriesRow};
 use super::version::DataState;
 use crate::db::pg_async::WorkerPgConnection;
 
-/// Series asked in one statement at most: bounds a statement's rows (a page is 1,000 rows at
-/// most) while a worker's requests fit in one or two batches.
-const BATCH_SERIES: usize = 32;
-
 type Rows = Result<(Vec<SeriesRow>, DataState), SharedError>;
-type Waiter = tokio::sync::oneshot::Sender<Rows>;
 
 /// One worker's batched series reads, on its asynchronous connection. App data of each worker's
 /// app (`Rc<SeriesReads>`), present only where [`WorkerPgConnection`] is.
 pub struct SeriesReads {
     conn: Rc<WorkerPgConnection>,
-    waiting: RefCell<Vec<(OneSeries, Waiter)>>,
-    /// Whether a read is under way or queued.
-    reading: Cell<bool>,
+    queue: Queue<OneSeries, Rows>,
 }
 
 impl SeriesReads {
     pub fn new(conn: Rc<WorkerPgConnection>) -> Self {
         Self {
             conn,
-            waiting: RefCell::new(Vec::new()),
-            reading: Cell::new(false),
+            queue: Queue::default(),
         }
     }
 
@@ -55,48 +47,14 @@ impl SeriesReads {
         self: &Rc<Self>,
         series: OneSeries,
     ) -> QueryResult<(Vec<SeriesRow>, DataState)> {
-        let (waiter, rows) = tokio::sync::oneshot::channel();
-        self.waiting.borrow_mut().push((series, waiter));
-        if !self.reading.replace(true) {
-            // A task of its own, so that a request that goes away does not strand the others.
-            // It runs after the tasks already woken: the series they ask join its batch.
-            tokio::task::spawn_local(self.clone().read_batches());
-        }
-        match rows.await {
-            Ok(rows) => rows.map_err(SharedError::into_error),
-            Err(_) => Err(SharedError::stopped().into_error()),
-        }
-    }
-
-    async fn read_batches(self: Rc<Self>) {
-        loop {
-            let batch: Vec<_> = {
-                let mut waiting = self.waiting.borrow_mut();
-                let size = waiting.len().min(BATCH_SERIES);
-                waiting.drain(..size).collect()
-            };
-            if batch.is_empty() {
-                self.reading.set(false);
-                return;
-            }
-            let (series, waiters): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
-            match self.read(SeriesBatch::of(series)).await {
-                Ok((rows, state)) => {
-                    for (rows, waiter) in rows.into_iter().zip(waiters) {
-                        let _ = waiter.send(Ok((rows, state)));
-                    }
-                }
-                Err(err) => {
-                    for waiter in waiters {
-                        let _ = waiter.send(Err(err.clone()));
-                    }
-                }
-            }
+        match batched::ask(self, series).await {
+            Some(rows) => rows.map_err(SharedError::into_error),
+            None => Err(SharedError::stopped().into_error()),
         }
     }
 
     /// Each series' rows, in the order asked, and the state of the data they reflect.
-    async fn read(
+    async fn read_together(
         &self,
         batch: SeriesBatch,
     ) -> Result<(Vec<Vec<SeriesRow>>, DataState), SharedError> {
@@ -138,6 +96,26 @@ impl SeriesReads {
             latest_change,
         };
         Ok((series, state))
+    }
+}
+
+impl BatchedRead for SeriesReads {
+    type Ask = OneSeries;
+    type Answer = Rows;
+    /// Bounds a statement's rows (a page is 1,000 rows at most) while a worker's requests fit
+    /// in one or two statements.
+    const MOST: usize = 32;
+
+    fn queue(&self) -> &Queue<OneSeries, Rows> {
+        &self.queue
+    }
+
+    async fn read(&self, series: Vec<OneSeries>) -> Vec<Rows> {
+        let asked = series.len();
+        match self.read_together(SeriesBatch::of(series)).await {
+            Ok((rows, state)) => rows.into_iter().map(|rows| Ok((rows, state))).collect(),
+            Err(err) => vec![Err(err); asked],
+        }
     }
 }
 
@@ -238,7 +216,7 @@ impl QueryFragment<Pg> for SeriesBatch {
 
 /// A batch's failure, told to each request of the batch (Diesel's error is not `Clone`).
 #[derive(Debug, Clone)]
-struct SharedError {
+pub(crate) struct SharedError {
     kind: DatabaseErrorKind,
     message: String,
 }

@@ -1,7 +1,7 @@
 //! The data version: incremented inside every write transaction, read before serving anything
 //! cached. Being in the database, it is shared by every process writing to it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::{mpsc, Mutex};
 
@@ -11,6 +11,7 @@ use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::query_dsl::LoadQuery;
 use diesel::sql_types::{BigInt, Integer};
 
+use super::batched::{self, BatchedRead, Queue};
 use crate::db::pg_async::WorkerPgConnection;
 use crate::db::schema::data_version;
 use crate::db::{DatabaseUrl, DbConnection};
@@ -192,11 +193,9 @@ type Waiter = tokio::sync::oneshot::Sender<Result<DataState, String>>;
 /// worker's thread. App data of each worker's app (`Rc<WorkerVersionWatch>`).
 pub struct WorkerVersionWatch {
     source: WorkerSource,
-    waiting: RefCell<Vec<Waiter>>,
-    /// Whether a read is under way or queued.
-    reading: Cell<bool>,
+    queue: Queue<(), Result<DataState, String>>,
     #[cfg(test)]
-    reads: Cell<usize>,
+    reads: std::cell::Cell<usize>,
 }
 
 enum WorkerSource {
@@ -225,44 +224,17 @@ impl WorkerVersionWatch {
     fn with_source(source: WorkerSource) -> Self {
         Self {
             source,
-            waiting: RefCell::new(Vec::new()),
-            reading: Cell::new(false),
+            queue: Queue::default(),
             #[cfg(test)]
-            reads: Cell::new(0),
+            reads: std::cell::Cell::new(0),
         }
     }
 
     /// The state of the data now (see [`VersionWatch::current`]).
     pub async fn current(self: &Rc<Self>) -> Result<DataState, String> {
-        let (waiter, answer) = tokio::sync::oneshot::channel();
-        self.waiting.borrow_mut().push(waiter);
-        if !self.reading.replace(true) {
-            // A task of its own, so that a request that goes away does not strand the others.
-            // It runs after the tasks already woken: the requests they bring join its batch.
-            tokio::task::spawn_local(self.clone().read_states());
-        }
-        answer
+        batched::ask(self, ())
             .await
-            .map_err(|_| "the data version read stopped".to_owned())?
-    }
-
-    async fn read_states(self: Rc<Self>) {
-        loop {
-            let batch = std::mem::take(&mut *self.waiting.borrow_mut());
-            if batch.is_empty() {
-                self.reading.set(false);
-                return;
-            }
-            #[cfg(test)]
-            self.reads.set(self.reads.get() + 1);
-            let state = match &self.source {
-                WorkerSource::Postgres(conn) => Self::read_postgres(conn).await,
-                WorkerSource::Sqlite { path, watch } => Self::read_sqlite(path, watch),
-            };
-            for waiter in batch {
-                let _ = waiter.send(state.clone());
-            }
-        }
+            .unwrap_or_else(|| Err("the data version read stopped".to_owned()))
     }
 
     async fn read_postgres(conn: &WorkerPgConnection) -> Result<DataState, String> {
@@ -291,6 +263,27 @@ impl WorkerVersionWatch {
             *watch = None;
         }
         state.map_err(|e| format!("cannot read the data version: {e}"))
+    }
+}
+
+impl BatchedRead for WorkerVersionWatch {
+    type Ask = ();
+    type Answer = Result<DataState, String>;
+    // Every request waiting shares the read: it is the same whatever their number.
+    const MOST: usize = usize::MAX;
+
+    fn queue(&self) -> &Queue<(), Self::Answer> {
+        &self.queue
+    }
+
+    async fn read(&self, asks: Vec<()>) -> Vec<Self::Answer> {
+        #[cfg(test)]
+        self.reads.set(self.reads.get() + 1);
+        let state = match &self.source {
+            WorkerSource::Postgres(conn) => Self::read_postgres(conn).await,
+            WorkerSource::Sqlite { path, watch } => Self::read_sqlite(path, watch),
+        };
+        vec![state; asks.len()]
     }
 }
 
