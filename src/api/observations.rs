@@ -425,18 +425,16 @@ async fn list_observations(
         }
     }
     let series_reads = req.app_data::<Rc<SeriesReads>>().cloned();
-    // The series' province and indicator, for its rows, which do not repeat them.
-    let series_ids = series.as_ref().map(|s| {
-        let (province, indicator, ..) = s.parts();
-        (province.to_owned(), indicator.to_owned())
-    });
     let fast = series.zip(series_reads).map(|(series, reads)| {
         let totals = totals.clone();
         let key = TotalCache::key("observations", &filter);
         async move |conn: &diesel_async::AsyncPgConnection| {
             let list = async |known| series.read_async(&reads, conn, known).await;
             let (page, state) = totals.page_async(version, key, list).await?;
-            Ok((ReadRows::OfSeries(page), state))
+            // The series' province and indicator, for its rows, which do not repeat them.
+            let (province, indicator, ..) = series.parts();
+            let ids = (province.to_owned(), indicator.to_owned());
+            Ok((ReadRows::OfSeries(page, ids), state))
         }
     });
     let work = move |conn: &mut DbConnection| {
@@ -471,8 +469,8 @@ async fn list_observations(
                 write,
             )
         }
-        ReadRows::OfSeries(page) => {
-            let (province, indicator) = series_ids.as_ref().expect("a series read has its series");
+        ReadRows::OfSeries(page, (province, indicator)) => {
+            let (province, indicator) = (province.as_str(), indicator.as_str());
             let names = refs::names_in(&catalogue, province, indicator, lang);
             listing::respond_written(
                 &req,
@@ -489,10 +487,10 @@ async fn list_observations(
 
 /// The rows an observation list read: stored observations (any filter), or the rows of one
 /// series read on PostgreSQL's asynchronous connection, which leave out the series' province
-/// and indicator.
+/// and indicator (given beside them).
 enum ReadRows {
     Stored(Page<Observation, ObservationKey>),
-    OfSeries(Page<SeriesRow, ObservationKey>),
+    OfSeries(Page<SeriesRow, ObservationKey>, (String, String)),
 }
 
 /// Get one observation.
