@@ -58,6 +58,36 @@ fn insert(conn: &mut DbConnection, rows: &[&NewObservation]) -> QueryResult<Vec<
     }
 }
 
+/// The stored rows with a natural key among `chunk`'s provinces, indicators and periods.
+fn stored_of(conn: &mut DbConnection, chunk: &[NewObservation]) -> QueryResult<Vec<Observation>> {
+    let provinces: HashSet<&str> = chunk.iter().map(|r| r.province_id.as_str()).collect();
+    let indicators: HashSet<&str> = chunk.iter().map(|r| r.indicator_code.as_str()).collect();
+    let periods: HashSet<&str> = chunk.iter().map(|r| r.period_id.as_str()).collect();
+    // After five runs PostgreSQL may plan a prepared statement once for any parameters. This
+    // lookup got such a plan while the table was nearly empty (every row of the chunk's provinces
+    // ANDed with every row of its indicator) and kept it as the table grew inside the import's
+    // transaction: half of a million-row import went there. So it is planned for its own keys on
+    // each run. Only it: set for the whole transaction, the foreign-key checks of every inserted
+    // row were planned anew too, 29% of PostgreSQL's CPU in an import.
+    plan_cache_mode(conn, "force_custom_plan")?;
+    let stored = observations::table
+        .filter(observations::province_id.eq_any(provinces))
+        .filter(observations::indicator_code.eq_any(indicators))
+        .filter(observations::period_id.eq_any(periods))
+        .select(Observation::as_select())
+        .load(conn)?;
+    plan_cache_mode(conn, "DEFAULT")?;
+    Ok(stored)
+}
+
+/// Sets PostgreSQL's `plan_cache_mode` until the transaction ends; SQLite has no such setting.
+fn plan_cache_mode(conn: &mut DbConnection, mode: &str) -> QueryResult<()> {
+    match conn {
+        DbConnection::Pg(c) => c.batch_execute(&format!("SET LOCAL plan_cache_mode = {mode}")),
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
 /// Rows an import must create or update for the tables to be vacuumed and analysed after it
 /// (PostgreSQL, [`crate::db::tidy_after_bulk_write`]): autovacuum's own threshold is 1,000
 /// inserted rows plus a fifth of the table, and an import does not wait for it.
@@ -107,26 +137,9 @@ pub fn write(
             after: after.map(|o| serde_json::to_string(o).expect("rows serialize")),
         };
         crate::store::version::bump(conn)?;
-        if let DbConnection::Pg(c) = conn {
-            // After five runs PostgreSQL may plan a prepared statement once for any parameters.
-            // The lookup of a chunk's keys got such a plan while the table was nearly empty (every
-            // row of the chunk's provinces ANDed with every row of its indicator) and kept it as
-            // the table grew inside this transaction: half of a million-row import went there.
-            // Planning each run for its own keys costs a fraction of a millisecond.
-            c.batch_execute("SET LOCAL plan_cache_mode = force_custom_plan")?;
-        }
         let mut done = 0;
         for chunk in rows.chunks(CHUNK) {
-            let provinces: HashSet<&str> = chunk.iter().map(|r| r.province_id.as_str()).collect();
-            let indicators: HashSet<&str> =
-                chunk.iter().map(|r| r.indicator_code.as_str()).collect();
-            let periods: HashSet<&str> = chunk.iter().map(|r| r.period_id.as_str()).collect();
-            let existing: Vec<Observation> = observations::table
-                .filter(observations::province_id.eq_any(provinces))
-                .filter(observations::indicator_code.eq_any(indicators))
-                .filter(observations::period_id.eq_any(periods))
-                .select(Observation::as_select())
-                .load(conn)?;
+            let existing = stored_of(conn, chunk)?;
             let existing: HashMap<(&str, &str, &str), &Observation> = existing
                 .iter()
                 .map(|o| ((&*o.province_id, &*o.indicator_code, &*o.period_id), o))
