@@ -6,7 +6,7 @@
 mod read;
 mod write;
 
-use std::collections::HashMap;
+use std::collections::hash_map::{Entry, HashMap};
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -76,40 +76,57 @@ fn column_of(pointer: &str) -> String {
 }
 
 /// Validates every row against the catalogue. Duplicate natural keys in one file are errors.
+/// Errors are listed in row order.
 pub fn validate(
     catalogue: &Catalogue,
     rows: Vec<(usize, ObservationInput)>,
 ) -> Result<Vec<NewObservation>, Vec<FieldError>> {
     let mut errors = Vec::new();
     let mut valid = Vec::with_capacity(rows.len());
-    let mut seen: HashMap<(String, String, String), usize> = HashMap::new();
+    let mut valid_rows = Vec::with_capacity(rows.len());
     for (row, input) in rows {
         match validate_observation(catalogue, input) {
             Ok(obs) => {
-                let key = (
-                    obs.province_id.clone(),
-                    obs.indicator_code.clone(),
-                    obs.period_id.clone(),
-                );
-                if let Some(first) = seen.insert(key, row) {
-                    errors.push(FieldError::cell(
-                        row,
-                        "(row)",
-                        format!("same province, indicator and period as row {first}"),
-                    ));
-                }
                 valid.push(obs);
+                valid_rows.push(row);
             }
             Err(field_errors) => errors.extend(field_errors.into_iter().map(|e| {
                 FieldError::cell(row, column_of(e.pointer.as_deref().unwrap_or("")), e.detail)
             })),
         }
     }
+    errors.extend(repeated_keys(&valid, &valid_rows));
     if errors.is_empty() {
         Ok(valid)
     } else {
+        // Stable: a row's own errors keep their order.
+        errors.sort_by_key(|e| e.row);
         Err(errors)
     }
+}
+
+/// An error for each row whose natural key an earlier row has, naming the first such row. The
+/// keys are borrowed from the rows once all are read: owned copies kept three more strings a row
+/// alive through the whole validation.
+fn repeated_keys(valid: &[NewObservation], rows: &[usize]) -> Vec<FieldError> {
+    let mut first_row = HashMap::with_capacity(valid.len());
+    valid
+        .iter()
+        .zip(rows)
+        .filter_map(
+            |(obs, &row)| match first_row.entry(write::natural_key(obs)) {
+                Entry::Occupied(first) => Some(FieldError::cell(
+                    row,
+                    "(row)",
+                    format!("same province, indicator and period as row {}", first.get()),
+                )),
+                Entry::Vacant(slot) => {
+                    slot.insert(row);
+                    None
+                }
+            },
+        )
+        .collect()
 }
 
 /// A failed import: the first errors, and how many there were.

@@ -33,7 +33,7 @@ fn stored(id: i32, n: &NewObservation) -> Observation {
 }
 
 /// Province, indicator and period: what identifies an observation.
-fn natural_key(o: &NewObservation) -> (&str, &str, &str) {
+pub(super) fn natural_key(o: &NewObservation) -> (&str, &str, &str) {
     (&o.province_id, &o.indicator_code, &o.period_id)
 }
 

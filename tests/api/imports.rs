@@ -139,7 +139,7 @@ async fn one_bad_row_in_ten_thousand_leaves_the_database_unchanged() {
 async fn every_error_names_its_row_and_column() {
     let app = spawn_app().await;
     let token = app.token(Role::Editor);
-    let csv = format!("{HEADER}atlantis,bts_stations,2023,1,final,,\nthanh-hoa,nope,2023,1,final,,\nthanh-hoa,bts_stations,2023-H7,1,final,,\nthanh-hoa,bts_stations,2023,1,final,,\nthanh-hoa,bts_stations,2023,2,final,,\n");
+    let csv = format!("{HEADER}atlantis,bts_stations,2023,1,final,,\nthanh-hoa,nope,2023,1,final,,\nthanh-hoa,bts_stations,2023-H7,1,final,,\nthanh-hoa,bts_stations,2023,1,final,,\nthanh-hoa,bts_stations,2023,2,final,,\natlantis,bts_stations,2024,1,final,,\nthanh-hoa,bts_stations,2023,3,final,,\n");
     let problem = app
         .send_raw(
             Method::POST,
@@ -150,9 +150,8 @@ async fn every_error_names_its_row_and_column() {
         )
         .await
         .problem(422);
-    let located: Vec<(i64, String)> = problem["errors"]
-        .as_array()
-        .unwrap()
+    let errors = problem["errors"].as_array().unwrap();
+    let located: Vec<(i64, String)> = errors
         .iter()
         .map(|e| {
             (
@@ -161,15 +160,24 @@ async fn every_error_names_its_row_and_column() {
             )
         })
         .collect();
+    // In row order, the repeated rows among the others; each names the first of its key.
     assert_eq!(
         located,
         vec![
             (2, "province_id".into()),
             (3, "indicator_code".into()),
             (4, "period_id".into()),
-            (6, "(row)".into())
+            (6, "(row)".into()),
+            (7, "province_id".into()),
+            (8, "(row)".into())
         ]
     );
+    for repeated in [&errors[3], &errors[5]] {
+        assert_eq!(
+            repeated["detail"],
+            "same province, indicator and period as row 5"
+        );
+    }
     let problem = app
         .send_raw(
             Method::POST,
