@@ -16,6 +16,8 @@ use crate::db::{DbConnection, MultiBackend};
     Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Deserialize, serde::Serialize,
 )]
 #[diesel(table_name = observations)]
+// Every column is sent, nulls as nulls: what PostgreSQL's `COPY` (an import's inserts) needs.
+#[diesel(treat_none_as_default_value = false)]
 pub struct Observation {
     pub id: i32,
     pub province_id: String,
